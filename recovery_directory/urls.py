@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Recovery Directory — listings"
+admin.site.site_title = "Recovery Directory admin"
+admin.site.index_title = "Keep your listings up to date"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("services.urls")),
+]

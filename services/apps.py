@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServicesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "services"
+    verbose_name = "Directory"

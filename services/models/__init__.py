@@ -1,0 +1,37 @@
+from .areas import Area
+from .listings import Location, Service, ServiceAtLocation
+from .organisations import Organisation, OrganisationMembership
+from .schedules import WEEKDAY_SLUGS, CourseRun, Schedule, Weekday
+from .vocabularies import (
+    VOCABULARIES,
+    AccessibilityFeature,
+    AccessRoute,
+    Audience,
+    DeliveryMode,
+    Language,
+    LivedExperienceInvolvement,
+    ServiceType,
+    Vocabulary,
+)
+
+__all__ = [
+    "VOCABULARIES",
+    "WEEKDAY_SLUGS",
+    "AccessRoute",
+    "AccessibilityFeature",
+    "Area",
+    "Audience",
+    "CourseRun",
+    "DeliveryMode",
+    "Language",
+    "LivedExperienceInvolvement",
+    "Location",
+    "Organisation",
+    "OrganisationMembership",
+    "Schedule",
+    "Service",
+    "ServiceAtLocation",
+    "ServiceType",
+    "Vocabulary",
+    "Weekday",
+]
