@@ -143,7 +143,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "recovery_directory.sqlite3",
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 
@@ -271,6 +274,10 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+# Location search: an optional postcodes.io-compatible lookup for postcodes missing from the
+# imported table. Off (empty) by default; the directory never needs it.
+POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "").rstrip("/")
 
 # Directory behaviour.
 REVIEW_OVERDUE_MONTHS = env_int("REVIEW_OVERDUE_MONTHS", 6, minimum=1)

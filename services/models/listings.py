@@ -40,11 +40,17 @@ class Location(models.Model):
         max_length=8, validators=[validate_postcode], help_text="For example PA1 1AA."
     )
     latitude = models.FloatField(
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        validators=[
+            MinValueValidator(-90, "Latitude must be between -90 and 90."),
+            MaxValueValidator(90, "Latitude must be between -90 and 90."),
+        ],
         help_text="Between -90 and 90. Scotland is about 54.6 to 60.9.",
     )
     longitude = models.FloatField(
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        validators=[
+            MinValueValidator(-180, "Longitude must be between -180 and 180."),
+            MaxValueValidator(180, "Longitude must be between -180 and 180."),
+        ],
         help_text="Between -180 and 180. Scotland is about -8.7 to -0.7.",
     )
     council_area = models.ForeignKey(
@@ -90,8 +96,10 @@ class Location(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.town}"
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before validating, so "pa11aa" is accepted as PA1 1AA.
         self.postcode = normalise_postcode(self.postcode) or self.postcode
+        super().clean_fields(exclude=exclude)
 
     @property
     def address_lines(self) -> list[str]:
@@ -213,8 +221,15 @@ class Service(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        m2m_fields=[types, access_routes, lived_experience, audiences, delivery_modes, languages,
-                    areas],
+        m2m_fields=[
+            types,
+            access_routes,
+            lived_experience,
+            audiences,
+            delivery_modes,
+            languages,
+            areas,
+        ],
     )
     objects = ServiceQuerySet.as_manager()
 
@@ -313,6 +328,4 @@ class ServiceAtLocation(models.Model):
     def clean(self) -> None:
         service, location = getattr(self, "service", None), getattr(self, "location", None)
         if service and location and service.organisation_id != location.organisation_id:
-            raise ValidationError(
-                {"location": "Choose one of your own organisation's locations."}
-            )
+            raise ValidationError({"location": "Choose one of your own organisation's locations."})

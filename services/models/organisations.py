@@ -70,13 +70,15 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        self.charity_number = normalise_charity_number(self.charity_number)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("services:organisation", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before validating, so "sc 012345" is accepted as SC012345.
+        self.charity_number = normalise_charity_number(self.charity_number)
+        super().clean_fields(exclude=exclude)
 
 
 class OrganisationMembership(models.Model):
