@@ -1,6 +1,7 @@
 from .areas import Area
 from .listings import Location, Service, ServiceAtLocation
 from .organisations import Organisation, OrganisationMembership
+from .postcodes import Postcode
 from .schedules import WEEKDAY_SLUGS, CourseRun, Schedule, Weekday
 from .vocabularies import (
     VOCABULARIES,
@@ -28,6 +29,7 @@ __all__ = [
     "Location",
     "Organisation",
     "OrganisationMembership",
+    "Postcode",
     "Schedule",
     "Service",
     "ServiceAtLocation",
