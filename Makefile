@@ -66,8 +66,9 @@ run: install static
 test: install-test assets
 	$(BIN)/python -m pytest
 
-bench: install-test assets
-	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+bench: install-test static
+	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) ALLOWED_HOSTS=testserver $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) ALLOWED_HOSTS=testserver $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
