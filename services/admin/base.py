@@ -1,0 +1,189 @@
+"""The organisation-scoped admin.
+
+A member of an organisation (anyone with an OrganisationMembership) sees and edits only
+that organisation's records; directory moderators and superusers see everything. Access is
+decided here, from membership, rather than from Django's per-user model permissions, so a
+new editor can work as soon as they are added to an organisation.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from services.models import CourseRun, Location, Organisation, Service
+from services.permissions import is_moderator, managed_organisation_ids, organisation_ids_for
+
+
+def scoped_choices(model: type[models.Model], user) -> models.QuerySet:
+    """The rows of `model` that `user` may pick in a form: their organisations' own."""
+    queryset = model._default_manager.all()
+    if model is CourseRun:
+        # CourseRun.__str__ may show its service's name.
+        queryset = queryset.select_related("service")
+    if is_moderator(user):
+        return queryset
+    ids = organisation_ids_for(user)
+    lookup = {
+        Organisation: "pk__in",
+        Location: "organisation__in",
+        Service: "organisation__in",
+        CourseRun: "service__organisation__in",
+    }[model]
+    return queryset.filter(**{lookup: ids})
+
+
+SCOPED_MODELS = (Organisation, Location, Service, CourseRun)
+
+
+def is_member(user) -> bool:
+    return bool(organisation_ids_for(user))
+
+
+def managed_ids(user) -> set:
+    """`managed_organisation_ids`, remembered for the rest of the request."""
+    cache = getattr(user, "_managed_organisation_ids_cache", None)
+    if cache is None:
+        cache = managed_organisation_ids(user)
+        user._managed_organisation_ids_cache = cache
+    return cache
+
+
+class OrganisationScopedAdmin(SimpleHistoryAdmin):
+    """History-keeping admin limited to the signed-in member's organisations."""
+
+    # Lookup from this model to the Organisation it belongs to ("pk" for Organisation).
+    organisation_lookup = "organisation"
+
+    def organisation_id_of(self, obj) -> object | None:
+        *path, last = self.organisation_lookup.split("__")
+        try:
+            for name in path:
+                obj = getattr(obj, name)
+        except ObjectDoesNotExist:
+            return None
+        return obj.pk if last == "pk" else getattr(obj, f"{last}_id")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_moderator(request.user):
+            return queryset
+        ids = organisation_ids_for(request.user)
+        return queryset.filter(**{f"{self.organisation_lookup}__in": ids})
+
+    def can_access(self, request, obj=None) -> bool:
+        if is_moderator(request.user):
+            return True
+        ids = organisation_ids_for(request.user)
+        if obj is None:
+            return bool(ids)
+        return self.organisation_id_of(obj) in ids
+
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user) or is_member(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.can_access(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.can_access(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return is_moderator(request.user) or is_member(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.can_access(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in SCOPED_MODELS and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_choices(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = organisation_ids_for(request.user)
+        if self.organisation_lookup == "organisation" and len(ids) == 1:
+            initial.setdefault("organisation", next(iter(ids)))
+        return initial
+
+    def get_object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"There is no {self.opts.verbose_name} with that ID that you can see.")
+        return obj
+
+    # Django's admin redirects to the index for an object outside the queryset; answer
+    # 404 instead, so other organisations' records are plainly not there.
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.get_object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.get_object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the history table for deleted objects; only
+        # moderators may look at those.
+        if not is_moderator(request.user):
+            self.get_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object_or_404(request, object_id)
+        # simple_history only asks for view permission, even to revert.
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied("You cannot change this record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedInlineMixin:
+    """Inline rows on a parent the member can change are theirs to add, edit and remove."""
+
+    def _parent_access(self, request, obj) -> bool:
+        parent_admin = self.admin_site._registry[self.parent_model]
+        if obj is None:
+            return parent_admin.has_add_permission(request)
+        return parent_admin.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        parent_admin = self.admin_site._registry[self.parent_model]
+        return parent_admin.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._parent_access(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._parent_access(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._parent_access(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in SCOPED_MODELS and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped_choices(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Shared lists (vocabularies, areas): members may look, only some may change."""
+
+    def can_edit(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user) or is_member(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self.can_edit(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.can_edit(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.can_edit(request)

@@ -1,0 +1,112 @@
+from django import forms
+from django.contrib import admin
+
+from services.models import CourseRun, Schedule
+from services.permissions import is_moderator
+
+from .base import OrganisationScopedAdmin
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = Schedule
+        fields = [
+            "service",
+            "description",
+            "weekday",
+            "opens_at",
+            "closes_at",
+            "frequency",
+            "week_of_month",
+            "valid_from",
+            "valid_to",
+            "location",
+            "course_run",
+        ]
+        help_texts = {
+            "service": "The service this session belongs to.",
+            "weekday": "The day of the week it happens.",
+            "opens_at": "Start time, for example 18:30.",
+            "closes_at": "Finish time, for example 20:00.",
+            "frequency": "How often it happens on that day.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # On a service's page the service is not a field: the inline formset sets it.
+        service = cleaned.get("service") or getattr(self.instance, "service", None)
+        location, course_run = cleaned.get("location"), cleaned.get("course_run")
+        if service is None:
+            return cleaned
+        organisation_id = service.organisation_id
+        if location and organisation_id and location.organisation_id != organisation_id:
+            self.add_error("location", "Choose one of the service's own organisation's places.")
+        if course_run and course_run.service_id != service.pk:
+            self.add_error("course_run", "Choose a run of this same service.")
+        return cleaned
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "service__organisation"
+    form = ScheduleForm
+    list_display = ["__str__", "service", "frequency", "location", "valid_from", "valid_to"]
+    list_select_related = ["service", "location"]
+    search_fields = ["service__name", "location__name", "description"]
+    fieldsets = [
+        (None, {"fields": ["service", "description"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    "weekday",
+                    "opens_at",
+                    "closes_at",
+                    "frequency",
+                    "week_of_month",
+                    "valid_from",
+                    "valid_to",
+                ],
+                "description": "Times are Scottish local time.",
+            },
+        ),
+        ("Where", {"fields": ["location", "course_run"]}),
+    ]
+
+    def get_list_filter(self, request):
+        filters = ["weekday", "frequency"]
+        if is_moderator(request.user):
+            filters.append("service__organisation")
+        return filters
+
+
+@admin.register(CourseRun)
+class CourseRunAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "service__organisation"
+    list_display = ["__str__", "service", "start_date", "end_date", "enrolment_status"]
+    list_select_related = ["service"]
+    search_fields = ["name", "service__name"]
+    fieldsets = [
+        (None, {"fields": ["service", "name"]}),
+        ("Dates", {"fields": ["start_date", "end_date"]}),
+        ("Enrolment", {"fields": ["enrolment_status", "places", "how_to_enrol"]}),
+    ]
+
+    def get_list_filter(self, request):
+        filters = ["enrolment_status"]
+        if is_moderator(request.user):
+            filters.append("service__organisation")
+        return filters
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault(
+            "help_texts",
+            {
+                "service": "The service this is a run of, for example a recovery college course.",
+                "start_date": "The date of the first session.",
+                "end_date": "The date of the last session.",
+                "enrolment_status": "Whether people can still sign up.",
+                "how_to_enrol": "Plain steps, for example “Fill in the form on our website”.",
+            },
+        )
+        return super().get_form(request, obj, change=change, **kwargs)
