@@ -3,6 +3,7 @@ from .listings import Location, Service, ServiceAtLocation
 from .organisations import Organisation, OrganisationMembership
 from .postcodes import Postcode
 from .schedules import WEEKDAY_SLUGS, CourseRun, Schedule, Weekday
+from .tokens import OrganisationToken
 from .vocabularies import (
     VOCABULARIES,
     AccessibilityFeature,
@@ -29,6 +30,7 @@ __all__ = [
     "Location",
     "Organisation",
     "OrganisationMembership",
+    "OrganisationToken",
     "Postcode",
     "Schedule",
     "Service",
