@@ -8,4 +8,5 @@ admin.site.index_title = "Keep your listings up to date"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("services.urls")),
+    path("", include("engagement.urls")),
 ]

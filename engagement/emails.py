@@ -1,0 +1,41 @@
+"""Outgoing emails. They never contain personal data: only a pointer to sign in."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+
+def _url(name: str) -> str:
+    return f"{settings.SITE_URL}{reverse(name)}"
+
+
+def new_referral(*, to: str) -> None:
+    inbox = _url("engagement:referral_inbox")
+    send_mail(
+        "You have a new referral",
+        f"You have a new referral, sign in to see it: {inbox}\n",
+        None,
+        [to],
+    )
+
+
+def referral_reminder(*, to: str) -> None:
+    inbox = _url("engagement:referral_inbox")
+    send_mail(
+        "A referral is waiting for you",
+        f"A referral has been waiting for a week, sign in to see it: {inbox}\n"
+        "Referrals not answered within "
+        f"{getattr(settings, 'REFERRAL_AUTO_DECLINE_DAYS', 14)} days are declined automatically.\n",
+        None,
+        [to],
+    )
+
+
+def referral_updated(*, to: str) -> None:
+    mine = _url("engagement:referral_list")
+    send_mail(
+        "A referral you made has been updated",
+        f"A referral you made has been updated, sign in to see it: {mine}\n",
+        None,
+        [to],
+    )

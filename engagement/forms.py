@@ -1,0 +1,114 @@
+from django import forms
+
+from .models import Referral
+
+CONSENT_WORDING = (
+    "The person has agreed that I can share the details I am about to give with {service}, "
+    "run by {organisation}, so that they can contact them about this referral."
+)
+
+
+def consent_wording(service) -> str:
+    return CONSENT_WORDING.format(service=service.name, organisation=service.organisation.name)
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "Confirm the person has agreed to share their details with this service"
+        },
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_wording(service)
+
+
+class ReferralForm(forms.Form):
+    organisation_name = forms.CharField(
+        label="Your organisation",
+        max_length=200,
+        help_text='For example "Renfrewshire HSCP".',
+        error_messages={"required": "Enter the name of your organisation"},
+    )
+    first_name = forms.CharField(
+        label="Their first name or initials",
+        max_length=50,
+        error_messages={"required": "Enter their first name or initials"},
+    )
+    contact_method = forms.ChoiceField(
+        label="How would they like to be contacted?",
+        choices=Referral.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they would like to be contacted"},
+    )
+    contact_detail = forms.CharField(
+        label="Phone number, email address or postal address",
+        max_length=200,
+        help_text="Only what is needed for the contact method they chose.",
+        error_messages={"required": "Enter how to reach them"},
+    )
+    best_times = forms.CharField(
+        label="Best times to contact them (optional)",
+        max_length=200,
+        required=False,
+        help_text='For example "weekday mornings".',
+    )
+    reason = forms.CharField(
+        label="Why are you referring them?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A short reason, up to 500 characters. Only what the service needs to know.",
+        error_messages={"required": "Enter a short reason for the referral"},
+    )
+    accessibility_needs = forms.CharField(
+        label="Accessibility or communication needs (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example an interpreter, large print, step-free access.",
+    )
+    do_not_contact_by = forms.MultipleChoiceField(
+        label="Do not contact them by (optional)",
+        choices=Referral.ContactMethod.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("contact_method")
+        if method and method in data.get("do_not_contact_by", []):
+            self.add_error(
+                "do_not_contact_by",
+                "You cannot choose the same way for contacting them and for not contacting them",
+            )
+        return data
+
+
+MANUAL_DECLINE_REASONS = [
+    c for c in Referral.DeclineReason.choices if c[0] != Referral.DeclineReason.NOT_ANSWERED
+]
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Referral.Status.choices)
+    reason = forms.ChoiceField(
+        label="Why are you declining it?",
+        choices=[("", "Choose a reason"), *MANUAL_DECLINE_REASONS],
+        required=False,
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+
+    def clean(self):
+        data = super().clean()
+        to = data.get("to")
+        if to and not self.referral.can_move_to(to):
+            raise forms.ValidationError("This referral cannot be moved to that status now")
+        if to == Referral.Status.DECLINED and not data.get("reason"):
+            self.add_error("reason", "Choose why you are declining the referral")
+        return data

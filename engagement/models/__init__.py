@@ -1,0 +1,3 @@
+from .referrals import LinkWorkerProfile, Referral, ReferralEvent
+
+__all__ = ["LinkWorkerProfile", "Referral", "ReferralEvent"]

@@ -1,0 +1,24 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from services.permissions import organisation_ids_for
+
+from .models.referrals import is_link_worker
+
+
+def link_worker_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_link_worker(request.user):
+            raise PermissionDenied("Only link workers can make referrals.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def receives(user, referral) -> bool:
+    """Whether the user is a member of the organisation the referral was sent to."""
+    return referral.service.organisation_id in organisation_ids_for(user)
