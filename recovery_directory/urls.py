@@ -10,3 +10,8 @@ urlpatterns = [
     path("", include("services.urls")),
     path("", include("engagement.urls")),
 ]
+
+handler400 = "services.views.bad_request"
+handler403 = "services.views.permission_denied"
+handler404 = "services.views.page_not_found"
+handler500 = "services.views.server_error"
