@@ -154,6 +154,8 @@ class ServiceForm(forms.ModelForm):
             "organisation": "The organisation that runs it.",
             "name": 'What people call it, for example "Tuesday Night Recovery Café".',
             "status": "Inactive and defunct services are hidden from the public directory.",
+            "intake_status": "Whether new people can start now. Set a date below if this "
+            "is only for a while.",
             "website": "A page about this service, starting https://",
             "email": "An address the public can write to about this service.",
             "phone": "A number the public can ring about this service.",
