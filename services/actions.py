@@ -23,7 +23,8 @@ def add_member(
     *, membership: OrganisationMembership, new_account: NewAccount | None = None
 ) -> OrganisationMembership:
     """Save a new membership, first creating a staff account for the person if they have
-    none. Their email address becomes their username."""
+    none (their email address becomes their username). An existing account is given staff
+    status so that it can sign in to the admin; an inactive account stays inactive."""
     if new_account is not None:
         email = new_account.email.strip().lower()
         user = get_user_model()(
@@ -36,5 +37,9 @@ def add_member(
         user.set_password(new_account.password)
         user.save()
         membership.user = user
+    elif not membership.user.is_staff:
+        # Members work in the admin; an account without staff status could not sign in.
+        membership.user.is_staff = True
+        membership.user.save(update_fields=["is_staff"])
     membership.save()
     return membership

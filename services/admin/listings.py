@@ -269,6 +269,21 @@ class LocationForm(forms.ModelForm):
         value = self.cleaned_data["postcode"]
         return normalise_postcode(value) or value
 
+    def clean_organisation(self):
+        organisation = self.cleaned_data["organisation"]
+        if self.instance.pk is None or organisation.pk == self.instance.organisation_id:
+            return organisation
+        used = Service.objects.filter(
+            models.Q(service_locations__location=self.instance)
+            | models.Q(schedules__location=self.instance)
+        ).exclude(organisation=organisation)
+        if used.exists():
+            raise forms.ValidationError(
+                "Services of another organisation use this place. Take it off those "
+                "services first, or add a new place for this organisation."
+            )
+        return organisation
+
 
 @admin.register(Location)
 class LocationAdmin(OrganisationScopedAdmin):

@@ -430,3 +430,19 @@ def test_moderator_can_change_a_members_role(client, moderator, editor):
     membership.refresh_from_db()
     assert response.status_code == 302
     assert membership.role == Role.MANAGER
+
+
+def test_adding_an_account_without_staff_status_lets_it_sign_in_to_the_admin(
+    client, manager, organisation
+):
+    person = UserFactory(is_staff=False)
+    client.force_login(manager)
+
+    client.post(
+        reverse(MEMBERSHIP_ADD),
+        {"organisation": organisation.pk, "role": Role.EDITOR, "account": person.username},
+    )
+
+    person.refresh_from_db()
+    assert person.is_staff
+    assert person.memberships.get().organisation == organisation

@@ -377,3 +377,28 @@ def test_member_list_query_counts_do_not_grow_with_rows(
 
     with django_assert_max_num_queries(with_five):
         client.get(url)
+
+
+def test_place_used_by_a_service_cannot_move_to_another_organisation(
+    editor_client, editor, service
+):
+    location = LocationFactory(organisation=service.organisation)
+    service.service_locations.create(location=location)
+    elsewhere = MembershipFactory(user=editor).organisation
+    url = reverse("admin:services_location_change", args=[location.pk])
+    data = change_form_data(editor_client.get(url)) | {"organisation": elsewhere.pk}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Services of another organisation use this place." in response.content.decode()
+    location.refresh_from_db()
+    assert location.organisation == service.organisation
+
+
+def test_organisation_form_has_help_text_on_every_field(editor_client, organisation):
+    url = reverse("admin:services_organisation_change", args=[organisation.pk])
+
+    form = editor_client.get(url).context["adminform"].form
+
+    assert [name for name, field in form.fields.items() if not field.help_text] == []
