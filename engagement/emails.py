@@ -39,3 +39,16 @@ def referral_updated(*, to: str) -> None:
         None,
         [to],
     )
+
+
+def shortlist_link(*, to: str, url: str) -> None:
+    send_mail(
+        "Your list of support services",
+        "Here is the list of support services you asked us to send.\n\n"
+        f"{url}\n\n"
+        "The link works for "
+        f"{getattr(settings, 'SHORTLIST_SHARE_DAYS', 90)} days. "
+        "We have not kept your email address.\n",
+        None,
+        [to],
+    )

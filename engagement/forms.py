@@ -112,3 +112,38 @@ class TransitionForm(forms.Form):
         if to == Referral.Status.DECLINED and not data.get("reason"):
             self.add_error("reason", "Choose why you are declining the referral")
         return data
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (the wrapper is hidden); bots that fill it in are refused."""
+
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class EmailListForm(HoneypotMixin):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send the link once and do not keep the address.",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class SaveListForm(forms.Form):
+    name = forms.CharField(
+        label="Name for this list",
+        max_length=100,
+        help_text='For example "Paisley, low mood". Do not use the person\'s name.',
+        error_messages={"required": "Enter a name for the list"},
+    )

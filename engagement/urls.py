@@ -1,14 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import views, views_shortlists
 
 app_name = "engagement"
 
 urlpatterns = [
+    # Referrals
     path("services/<slug:slug>/refer/", views.refer_consent, name="refer_consent"),
     path("services/<slug:slug>/refer/details/", views.refer_details, name="refer_details"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/inbox/", views.referral_inbox, name="referral_inbox"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<uuid:pk>/update/", views.referral_update, name="referral_update"),
+    # Shortlists
+    path("my-list/", views_shortlists.shortlist, name="shortlist"),
+    path("my-list/add/", views_shortlists.add, name="shortlist_add"),
+    path("my-list/remove/", views_shortlists.remove, name="shortlist_remove"),
+    path("my-list/share/", views_shortlists.share, name="shortlist_share"),
+    path("my-list/save/", views_shortlists.save, name="shortlist_save"),
+    path("my-list/saved/<int:pk>/", views_shortlists.load_saved, name="shortlist_saved"),
+    path("lists/<str:token>/", views_shortlists.shared_list, name="shared_list"),
+    path("lists/<str:token>/email/", views_shortlists.email_list, name="shared_list_email"),
+    path("lists/<str:token>/qr.svg", views_shortlists.shared_list_qr, name="shared_list_qr"),
 ]

@@ -1,3 +1,4 @@
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
+from .shortlists import SavedShortlist, SharedShortlist
 
-__all__ = ["LinkWorkerProfile", "Referral", "ReferralEvent"]
+__all__ = ["LinkWorkerProfile", "Referral", "ReferralEvent", "SavedShortlist", "SharedShortlist"]

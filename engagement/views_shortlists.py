@@ -1,0 +1,145 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from services.models import Service
+
+from . import emails, ratelimit, shortlists
+from .forms import EmailListForm, SaveListForm
+from .models import SavedShortlist, SharedShortlist
+from .models.referrals import is_link_worker
+from .permissions import link_worker_required
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and safe else default
+
+
+def _published_service_or_404(value: str) -> Service:
+    try:
+        pk = uuid.UUID(value)
+    except ValueError:
+        raise Http404("No such service.") from None
+    return get_object_or_404(Service.objects.published(), pk=pk)
+
+
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    service = _published_service_or_404(request.POST.get("service", ""))
+    if shortlists.add(request.session, service):
+        messages.success(request, f"Added {service.name} to your list.")
+    elif str(service.pk) in shortlists.ids_in(request.session):
+        messages.info(request, f"{service.name} is already on your list.")
+    else:
+        messages.error(request, f"Your list is full ({shortlists.MAX_ITEMS} services).")
+    return redirect(_back(request, reverse("engagement:shortlist")))
+
+
+@require_POST
+def remove(request: HttpRequest) -> HttpResponse:
+    shortlists.remove(request.session, request.POST.get("service", ""))
+    messages.success(request, "Removed from your list.")
+    return redirect("engagement:shortlist")
+
+
+def shortlist(request: HttpRequest) -> HttpResponse:
+    entries = shortlists.entries(shortlists.ids_in(request.session))
+    template = "shortlist_print" if request.GET.get("print") == "1" else "shortlist"
+    link_worker = is_link_worker(request.user)
+    context = {
+        "entries": entries,
+        "is_link_worker": link_worker,
+        "saved_lists": SavedShortlist.objects.filter(user=request.user) if link_worker else [],
+        "save_form": SaveListForm(),
+        "share_days": getattr(settings, "SHORTLIST_SHARE_DAYS", 90),
+    }
+    return render(request, f"engagement/{template}.html", context)
+
+
+@require_POST
+def share(request: HttpRequest) -> HttpResponse:
+    ids = [e.service.pk for e in shortlists.entries(shortlists.ids_in(request.session))]
+    if not ids:
+        messages.error(request, "Add at least one service to your list before sharing it.")
+        return redirect("engagement:shortlist")
+    shared = shortlists.share([str(i) for i in ids])
+    return redirect("engagement:shared_list", token=shared.token)
+
+
+def _shared(token: str) -> SharedShortlist:
+    return get_object_or_404(SharedShortlist.objects.live(), token=token)
+
+
+def shared_list(request: HttpRequest, token: str) -> HttpResponse:
+    shared = _shared(token)
+    return render(request, "engagement/shared_list.html", _shared_context(shared, EmailListForm()))
+
+
+@require_POST
+def email_list(request: HttpRequest, token: str) -> HttpResponse:
+    shared = _shared(token)
+    form = EmailListForm(request.POST)
+    sent = "We have emailed the link. We have not kept the address."
+    if form.is_spam:  # look the same as success, so bots learn nothing
+        messages.success(request, sent)
+        return redirect("engagement:shared_list", token=shared.token)
+    if not form.is_valid():
+        return render(request, "engagement/shared_list.html", _shared_context(shared, form))
+    limit = getattr(settings, "SHORTLIST_EMAILS_PER_HOUR", 10)
+    if not ratelimit.allow(request, "email-list", limit=limit):
+        messages.error(request, "Too many emails have been sent from here. Try again later.")
+        return redirect("engagement:shared_list", token=shared.token)
+    emails.shortlist_link(to=form.cleaned_data["email"], url=_absolute(shared))
+    messages.success(request, sent)
+    return redirect("engagement:shared_list", token=shared.token)
+
+
+def _absolute(shared: SharedShortlist) -> str:
+    return settings.SITE_URL + reverse("engagement:shared_list", args=[shared.token])
+
+
+def _shared_context(shared: SharedShortlist, form) -> dict:
+    entries = shortlists.entries(shared.service_ids)
+    return {"shared": shared, "entries": entries, "form": form, "share_url": _absolute(shared)}
+
+
+def shared_list_qr(request: HttpRequest, token: str) -> HttpResponse:
+    svg = shortlists.qr_svg(_absolute(_shared(token)))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@link_worker_required
+@require_POST
+def save(request: HttpRequest) -> HttpResponse:
+    form = SaveListForm(request.POST)
+    ids = shortlists.ids_in(request.session)
+    if form.is_valid() and ids:
+        SavedShortlist.objects.update_or_create(
+            user=request.user, name=form.cleaned_data["name"], defaults={"service_ids": ids}
+        )
+        messages.success(request, f"Saved the list as “{form.cleaned_data['name']}”.")
+    else:
+        messages.error(request, "Enter a name for the list, and add at least one service to it.")
+    return redirect("engagement:shortlist")
+
+
+@login_required
+@require_POST
+def load_saved(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedShortlist, pk=pk, user=request.user)
+    if request.POST.get("action") == "delete":
+        saved.delete()
+        messages.success(request, f"Deleted the list “{saved.name}”.")
+    else:
+        shortlists.replace(request.session, saved.service_ids)
+        messages.success(request, f"Opened the list “{saved.name}”.")
+    return redirect("engagement:shortlist")
