@@ -22,7 +22,7 @@ PEER_GROUPS = (
         pattern="weekly-evening",
         summary="A friendly evening group where people with their own experience of mental "
         "health problems support each other. Listen, or share when you are ready.",
-        description="We meet {when} at {venue}. The group is run by trained volunteers who "
+        description="We meet {when}, at {venue}. The group is run by trained volunteers who "
         "have their own experience of mental ill health. We agree ground rules together, and "
         "what is said in the group stays in the group. Tea, coffee and biscuits are out from "
         "ten minutes before the start.",
@@ -37,7 +37,7 @@ PEER_GROUPS = (
         audiences=("men",),
         summary="A relaxed group for men to talk about how life is going, with other men who "
         "have been through hard times too. No pressure to say anything.",
-        description="Men meet {when} at {venue}. Some weeks the talk is about football and "
+        description="Men meet {when}, at {venue}. Some weeks the talk is about football and "
         "work, some weeks it goes deeper: it is up to the group. Two volunteers who have "
         "used mental health services themselves keep things safe and on track.",
         first_visit="Someone will say hello at the door and introduce you to a couple of the "
@@ -53,7 +53,7 @@ PEER_GROUPS = (
         audiences=("young-people",),
         summary="A peer support group for young people aged 16 to 25, run by young volunteers "
         "with their own experience of anxiety, low mood and other struggles.",
-        description="The group meets {when} at {venue}. We chat, sometimes do an activity, "
+        description="The group meets {when}, at {venue}. We chat, sometimes do an activity, "
         "and share what has helped us. Pizza on the last week of the month. Youth workers "
         "are around if anyone needs a quiet word one to one.",
         first_visit="Message or phone beforehand if you can, so someone can look out for "
@@ -70,7 +70,7 @@ PEER_GROUPS = (
         audiences=("lgbtq",),
         summary="A safe, welcoming space for lesbian, gay, bi, trans and queer people to talk "
         "about mental health with others who get it.",
-        description="We meet {when} at {venue}. The group is peer-led: everyone running it is "
+        description="We meet {when}, at {venue}. The group is peer-led: everyone running it is "
         "LGBTQ+ and has lived experience of mental health problems. Use whatever name and "
         "pronouns feel right; nobody will ask you to explain yourself.",
         first_visit="Email first if you would like someone to meet you outside. The venue has "
@@ -84,7 +84,7 @@ PEER_GROUPS = (
         pattern="fortnightly-evening",
         summary="For people who hear voices, see visions or have other unusual experiences. "
         "A place to talk about them openly, without judgement.",
-        description="The group meets {when} at {venue}. We accept that everyone makes sense "
+        description="The group meets {when}, at {venue}. We accept that everyone makes sense "
         "of their experiences in their own way: medical, spiritual, or something else "
         "entirely. Members share ways of coping that have worked for them.",
         first_visit="A facilitator will have a short, informal chat with you before your first "
@@ -100,7 +100,7 @@ PEER_GROUPS = (
         audiences=("women",),
         summary="A monthly circle where women support each other with their mental health "
         "over tea and cake, led by women with lived experience.",
-        description="We meet {when} at {venue}. Each month has a gentle theme, such as sleep, "
+        description="We meet {when}, at {venue}. Each month has a gentle theme, such as sleep, "
         "boundaries or self-kindness, but there is always time just to chat. Children are "
         "welcome in the play corner.",
         first_visit="You will be welcomed by one of the two facilitators, who will introduce "
@@ -118,7 +118,7 @@ PEER_GROUPS = (
         lived="co-produced",
         summary="A friendly daytime group for people aged 60 and over who feel low, anxious or "
         "lonely. Good company, a cuppa and a listening ear.",
-        description="We meet {when} at {venue}. There is a quiz or a talk most weeks, and "
+        description="We meet {when}, at {venue}. There is a quiz or a talk most weeks, and "
         "plenty of time to chat. Volunteers can help you plan your journey, and the room is "
         "on the ground floor.",
         first_visit="A volunteer will meet you at the door and sit with you for your first "
@@ -134,7 +134,7 @@ PEER_GROUPS = (
         audiences=("veterans",),
         summary="Ex-forces men and women supporting each other with stress, low mood and life "
         "after service. Run by veterans, for veterans.",
-        description="We meet {when} at {venue}. Any length of service counts, regular or "
+        description="We meet {when}, at {venue}. Any length of service counts, regular or "
         "reserve. Family members are welcome at the open meeting each quarter.",
         first_visit="A member will meet you and get you a brew. There is no need to talk about "
         "your service unless you want to.",
@@ -149,7 +149,7 @@ PEER_GROUPS = (
         lived="peer-workers",
         summary="For people whose drinking or drug use is tangled up with their mental health. "
         "Peer workers who have been there too, and no judgement.",
-        description="The group meets {when} at {venue}. You do not have to be abstinent to "
+        description="The group meets {when}, at {venue}. You do not have to be abstinent to "
         "come, just not under the influence on the day. Peer workers can also help you link "
         "in with other support in {town}.",
         first_visit="A peer worker will have a quiet word with you before the group starts, "
@@ -165,7 +165,7 @@ PEER_GROUPS = (
         lived="co-produced",
         summary="A wellbeing group for people from minority ethnic communities, with "
         "volunteers who speak several languages. Tea, food and friendship.",
-        description="We meet {when} at {venue}. People from many backgrounds come to share "
+        description="We meet {when}, at {venue}. People from many backgrounds come to share "
         "food, talk about stress, isolation and settling in, and support each other. "
         "Interpreters can be arranged for your first visit.",
         first_visit="A volunteer who speaks your language, where we can, will welcome you. "
@@ -181,7 +181,7 @@ PEER_GROUPS = (
         lived="peer-workers",
         summary="Support from peer workers for people who have recently come home from a "
         "mental health ward, and are finding their feet again.",
-        description="The group meets {when} at {venue}. Coming home from hospital can feel "
+        description="The group meets {when}, at {venue}. Coming home from hospital can feel "
         "strange and lonely. Our peer workers have been through it and can help with the "
         "practical things too, such as benefits, appointments and getting out again.",
         first_visit="A peer worker will phone you before your first group to say hello, so "
@@ -200,7 +200,7 @@ DROP_INS = (
         lived="peer-workers",
         summary="A warm, friendly café where you can drop in for a cuppa and a chat with "
         "people who understand. No appointment, no forms.",
-        description="The café is open {when} at {venue}. Peer workers are on hand if you want "
+        description="The café is open {when}, at {venue}. Peer workers are on hand if you want "
         "to talk, and there are leaflets about other support in {town}. Or just sit with a "
         "coffee and a newspaper: that is fine too.",
         first_visit="Come in and find a seat. Someone will bring you a drink and check if "
@@ -217,7 +217,7 @@ DROP_INS = (
         lived="co-produced",
         summary="Drop in to talk to a support worker about anything on your mind, from "
         "feeling low to money worries. No appointment needed.",
-        description="The drop-in runs {when} at {venue}. A support worker can listen, help "
+        description="The drop-in runs {when}, at {venue}. A support worker can listen, help "
         "you think through what might help, and put you in touch with groups and services "
         "in {town}. Sessions are free and confidential.",
         first_visit="Tell the person at the desk you are here for the drop-in. You will "
@@ -233,7 +233,7 @@ DROP_INS = (
         lived="co-produced",
         summary="A relaxed drop-in for parents and carers who are struggling, with a play "
         "area for children while you chat.",
-        description="Open {when} at {venue}. Family support workers and volunteer parents "
+        description="Open {when}, at {venue}. Family support workers and volunteer parents "
         "offer a listening ear and practical ideas. Children under five can play nearby "
         "with a member of staff.",
         first_visit="Come in with your children and someone will show you around. There is "
@@ -265,7 +265,7 @@ ACTIVITIES = (
         lived="co-produced",
         summary="Grow vegetables and flowers with others in a community garden. No gardening "
         "experience needed, and tools and gloves are provided.",
-        description="We garden {when} at {venue}. Tasks range from potting seeds at a table "
+        description="We garden {when}, at {venue}. Tasks range from potting seeds at a table "
         "to digging beds, so there is something for everyone. We share what we grow and "
         "stop for soup at lunchtime.",
         first_visit="The garden coordinator will show you around and find a job that suits "
@@ -282,7 +282,7 @@ ACTIVITIES = (
         cost_description="£2 a session towards materials. Free if money is tight: just say.",
         summary="Painting, drawing and collage in a calm, friendly group. No skills needed; "
         "it is about enjoying making things, not being good at it.",
-        description="The group meets {when} at {venue}. An artist with lived experience of "
+        description="The group meets {when}, at {venue}. An artist with lived experience of "
         "mental health problems leads a simple project each week, but you can do your own "
         "thing. Materials are provided.",
         first_visit="Come a few minutes early and the artist will show you the materials. "
@@ -297,7 +297,7 @@ ACTIVITIES = (
         lived="peer-led",
         summary="Friendly, non-competitive five-a-side for anyone whose mental health is "
         "having a hard time. All abilities and fitness levels.",
-        description="We play {when} at {venue}. A coach runs a short warm-up, then we play "
+        description="We play {when}, at {venue}. A coach runs a short warm-up, then we play "
         "small-sided games and finish with a chat. Boots are optional; trainers are fine.",
         first_visit="Say hello to the coach when you arrive. You can sit out any time, and "
         "plenty of people come just to watch at first.",
@@ -311,7 +311,7 @@ ACTIVITIES = (
         lived="peer-led",
         summary="Sing, play or just listen. A music group that lifts spirits, with "
         "instruments to borrow and no need to read music.",
-        description="We meet {when} at {venue}. Sessions mix singing, simple percussion and "
+        description="We meet {when}, at {venue}. Sessions mix singing, simple percussion and "
         "listening to music members bring along. A music facilitator and two peer "
         "volunteers run each session.",
         first_visit="A volunteer will welcome you and show you the instruments. Join in as "
@@ -328,7 +328,7 @@ ACTIVITIES = (
         cost_description="Free. Donations to the tool fund are welcome.",
         summary="A workshop where people make, mend and chat side by side. Good for anyone "
         "who finds it easier to talk while their hands are busy.",
-        description="The shed is open {when} at {venue}. Members help each other with "
+        description="The shed is open {when}, at {venue}. Members help each other with "
         "projects, from bird boxes to fixing furniture for neighbours. Safety training is "
         "given before using any machines.",
         first_visit="One of the shed volunteers will give you a tour and a cup of tea. "
@@ -346,7 +346,7 @@ HUBS = (
         lived="peer-workers",
         summary="A community space with friendly staff, peer workers, activities and a café. "
         "Come in for a chat, a class or just somewhere warm to be.",
-        description="The hub is open {when} at {venue}. Each week there is a timetable of "
+        description="The hub is open {when}, at {venue}. Each week there is a timetable of "
         "free activities, such as mindfulness, cooking on a budget and a games afternoon. "
         "Peer workers can also help you plan what would help you feel better.",
         first_visit="Tell reception it is your first visit and someone will show you round. "
@@ -361,7 +361,7 @@ HUBS = (
         lived="lived-experience-governance",
         summary="A welcoming space run with local people, offering company, activities and "
         "someone to talk to when things are hard.",
-        description="The space is open {when} at {venue}. People who use the space sit on "
+        description="The space is open {when}, at {venue}. People who use the space sit on "
         "our management committee and help decide what we offer. Lunch is served on "
         "Wednesdays for a donation.",
         first_visit="Someone at the front desk will offer you a drink and explain what is on "
@@ -419,7 +419,7 @@ SELF_MANAGEMENT = (
         summary="Make your own Wellness Recovery Action Plan (WRAP) over six friendly weekly "
         "sessions, led by trained peer facilitators.",
         description="WRAP helps you notice what keeps you well, spot early warning signs and "
-        "plan what helps when things get harder. Sessions run {when} at {venue}. Your plan "
+        "plan what helps when things get harder. Sessions run {when}, at {venue}. Your plan "
         "belongs to you: you never have to share it.",
         first_visit="The first session is about getting to know each other and how the "
         "course works. Bring a pen; everything else is provided.",
@@ -434,7 +434,7 @@ SELF_MANAGEMENT = (
         lived="co-produced",
         summary="A practical course that teaches simple ways to manage stress, worry and "
         "panic, in a small and supportive group.",
-        description="Sessions run {when} at {venue}. Each week covers one topic: breathing, "
+        description="Sessions run {when}, at {venue}. Each week covers one topic: breathing, "
         "sleep, worry time, and planning for setbacks. The course was written with people "
         "who have lived with anxiety.",
         first_visit="You will not be asked to talk about your own anxiety in the group unless "
@@ -453,7 +453,7 @@ CARERS = (
         lived="peer-led",
         summary="A monthly group for people caring for someone with a mental health problem. "
         "Share what works, let off steam, and know you are not alone.",
-        description="Carers meet {when} at {venue}. Sometimes a guest speaker comes along to "
+        description="Carers meet {when}, at {venue}. Sometimes a guest speaker comes along to "
         "talk about things like Power of Attorney or carer's rights. Most of the time, it is "
         "simply carers supporting carers.",
         first_visit="One of the group organisers will welcome you. Everything shared stays in "
@@ -471,7 +471,7 @@ CARERS = (
         cost_description="Free. Donations towards coffee and cake are welcome.",
         summary="An informal coffee morning for family members and friends who support "
         "someone with their mental health.",
-        description="Held {when} at {venue}. A carers' support worker is there to answer "
+        description="Held {when}, at {venue}. A carers' support worker is there to answer "
         "questions about services, money and looking after yourself.",
         first_visit="Grab a coffee and find a seat. The support worker will come and say hello.",
         how_to=_JUST_TURN_UP,
@@ -488,7 +488,7 @@ CRISIS = (
         lived="peer-workers",
         summary="A calm place to go in the evening when things feel too much. Talk to a "
         "trained worker, in person or by phone. No appointment needed.",
-        description="Open {when} at {venue}. Staff and peer workers can listen, help you make "
+        description="Open {when}, at {venue}. Staff and peer workers can listen, help you make "
         "a plan to stay safe tonight, and link you with support for the days ahead. If your "
         "life is in danger right now, call 999.",
         first_visit="Ring the bell at the side door. A worker will take you to a quiet room. "
@@ -504,7 +504,7 @@ CRISIS = (
         lived="peer-led",
         summary="Somewhere warm and safe to go on weekend evenings when you are struggling, "
         "with people who have been there too.",
-        description="The café is open {when} at {venue}. You can talk, have something to eat "
+        description="The café is open {when}, at {venue}. You can talk, have something to eat "
         "or just sit quietly with other people around. If your life is in danger right now, "
         "call 999.",
         first_visit="A worker will meet you at the door and ask your first name only. You do "

@@ -22,7 +22,7 @@ def _course(title: str, summary: str, about: str, *, delivery=("in-person",)) ->
         delivery=delivery,
         lived="co-produced",
         summary=summary,
-        description=about + " Classes run {when} at {venue}. Every course is written and "
+        description=about + " Classes run {when}, at {venue}. Every course is written and "
         "taught by a peer trainer with lived experience alongside a professional.",
         first_visit=_FIRST_CLASS,
         how_to=_ENROL,
@@ -97,7 +97,7 @@ ONLINE_COURSES = (
         lived="co-produced",
         summary="Our most popular course, online for anyone in Scotland. Explore what "
         "recovery can mean, from home, in a small group.",
-        description="Classes run {when} on a video call. A peer trainer and a mental health "
+        description="Classes run {when}, on a video call. A peer trainer and a mental health "
         "nurse teach each class together. Camera on or off, whichever suits you.",
         first_visit="We will send a joining link and a short guide the week before. Log in "
         "ten minutes early and a tutor will check your sound works.",
@@ -113,7 +113,7 @@ ONLINE_COURSES = (
         lived="co-produced",
         summary="A wellbeing course taught directly in British Sign Language by Deaf tutors, "
         "on video call, for Deaf people anywhere in Scotland.",
-        description="Classes run {when} on a video call. The course covers stress, sleep and "
+        description="Classes run {when}, on a video call. The course covers stress, sleep and "
         "keeping well, and was designed with Deaf people with lived experience.",
         first_visit="Tutors will introduce themselves and explain how the video call works. "
         "Course notes come with BSL videos.",

@@ -23,7 +23,30 @@ from services.models import (
 )
 from services.places import Place
 
+from .details import details, texts
 from .ids import demo_uuid
+from .layout import (
+    CITY_AREAS,
+    COMMUNITY_LANGUAGES,
+    CORE_SLOTS,
+    COURSES_PER_COLLEGE,
+    DIRECTIONS,
+    EXTRA_LIVED,
+    EXTRA_SLOTS,
+    FEATURE_ODDS,
+    GAELIC_AREAS,
+    MEMBER_ORGANISATION_AREA,
+    PHONE_AREAS,
+    PHONE_PREFIXES,
+    RECOVERY_COLLEGE_AREAS,
+    ROOMS,
+    SEED,
+    SHORT_NAMES,
+    STREETS,
+    TOWNS_PER_AREA,
+    UNIT_LETTERS,
+    VENUES,
+)
 from .local_texts import LOCAL_VARIANTS
 from .national_texts import (
     NATIONAL_ORGANISATIONS,
@@ -32,101 +55,6 @@ from .national_texts import (
 )
 from .timetable import Context, build_timetable
 from .variants import ORGANISATION_KINDS, Variant
-
-SEED = 2026
-TOWNS_PER_AREA = 3
-# Every area gets these; then a rotating handful of the extras, so areas differ.
-CORE_SLOTS = ("hub", "peer", "dropin", "link", "activity", "peer")
-EXTRA_SLOTS = (
-    "carers",
-    "crisis",
-    "peer",
-    "activity",
-    "selfman",
-    "remote",
-    "peer",
-    "carers",
-    "activity",
-    "crisis",
-    "remote",
-    "selfman",
-)
-RECOVERY_COLLEGE_AREAS = (
-    "glasgow-city",
-    "city-of-edinburgh",
-    "fife",
-    "highland",
-    "aberdeen-city",
-    "dundee-city",
-    "north-lanarkshire",
-    "dumfries-and-galloway",
-)
-COURSES_PER_COLLEGE = 4
-SHORT_NAMES = {
-    "city-of-edinburgh": "Edinburgh",
-    "glasgow-city": "Glasgow",
-    "aberdeen-city": "Aberdeen",
-    "dundee-city": "Dundee",
-}
-# The editor and manager demo accounts belong to this area's local organisation.
-MEMBER_ORGANISATION_AREA = "renfrewshire"
-GAELIC_AREAS = {"na-h-eileanan-siar": 1.0, "highland": 0.3, "argyll-and-bute": 0.3}
-CITY_AREAS = {"glasgow-city", "city-of-edinburgh", "aberdeen-city", "dundee-city"}
-COMMUNITY_LANGUAGES = ("pl", "ur", "pa", "ar", "zh", "ro", "uk", "so", "bn", "fa", "ku", "es")
-EXTRA_LIVED = ("co-produced", "lived-experience-governance", "peer-workers", "co-produced")
-FEATURE_ODDS = (
-    ("step-free-access", 0.85),
-    ("accessible-toilet", 0.75),
-    ("hearing-loop", 0.4),
-    ("bsl-interpreter", 0.2),
-    ("large-print-easy-read", 0.35),
-    ("quiet-space", 0.5),
-)
-AGE_RANGES = {"young-people": (16, 25), "older-people": (60, None)}
-VENUES = ("Community Hub", "Resource Centre", "Wellbeing Centre", "Community Centre")
-STREETS = (
-    "High Street",
-    "Church Street",
-    "Station Road",
-    "Main Street",
-    "King Street",
-    "Bridge Street",
-    "Victoria Road",
-    "Market Street",
-    "Park Road",
-    "Union Street",
-    "Castle Street",
-    "School Lane",
-)
-DIRECTIONS = (
-    "The nearest bus stop is on {street}, a two-minute walk away. The entrance has a ramp; "
-    "ring the bell marked {org}.",
-    "There is free parking at the back. Go in by the main door and follow the signs for the "
-    "meeting rooms. There is a lift to the first floor.",
-    "Five minutes' walk from the town centre. Come in through the café and ask at the counter.",
-    "The bus stops right outside. The door is at the side of the building, next to the bike racks.",
-)
-ROOMS = (
-    "",
-    "",
-    "Room 2, ground floor",
-    "Upstairs meeting room (there is a lift)",
-    "The garden room at the back",
-    "Main hall",
-)
-UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-# Ofcom's numbers reserved for drama: they can never ring a real person.
-PHONE_PREFIXES = {
-    "glasgow": "0141 496 0",
-    "edinburgh": "0131 496 0",
-    "other": "01632 960",
-    "mobile": "07700 900",
-}
-PHONE_AREAS = {
-    "nhs-greater-glasgow-and-clyde": "glasgow",
-    "nhs-lanarkshire": "glasgow",
-    "nhs-lothian": "edinburgh",
-}
 
 
 class DemoDataError(Exception):
@@ -290,30 +218,20 @@ class _Builder:
         name = variant.name.format(town=setting.label)
         slug = self._unique_slug(name)
         service_id = demo_uuid("service", slug)
-        in_person = "in-person" in variant.delivery
-        locations = setting.locations if in_person else ()
-        phone = self._phone(
-            "mobile" if "young-people" in variant.audiences else self._phone_area(setting.area)
-        )
-        timetable = build_timetable(
-            variant.pattern,
-            Context(
-                self.rng,
-                self.today,
-                service_id,
-                slug,
-                locations[0].id if locations else None,
-                org.email,
-            ),
-        )
+        locations = setting.locations if "in-person" in variant.delivery else ()
+        phone_area = "mobile" if "young-people" in variant.audiences else None
+        phone = self._phone(phone_area or self._phone_area(setting.area))
+        where = locations[0] if locations else None
+        context = Context(self.rng, self.today, service_id, slug, where and where.id, org.email)
+        timetable = build_timetable(variant.pattern, context)
         words = {
             "town": setting.label,
+            "area": setting.label,
             "org": org.name,
+            "venue": where.name if where else "",
             "when": timetable.when,
-            "venue": locations[0].name if locations else "",
             "phone": phone,
             "email": org.email,
-            "area": setting.label,
         }
         draws = [self.rng.random() for _ in range(10)]
         service = Service(
@@ -321,19 +239,19 @@ class _Builder:
             organisation_id=org.id,
             name=name,
             slug=slug,
-            summary=variant.summary.format(**words),
-            description=variant.description.format(**words),
-            first_visit=variant.first_visit.format(**words),
-            how_to_get_support=variant.how_to.format(**words),
-            website=org.website if draws[8] < 0.7 else "",
             email=org.email,
             phone=phone,
+            website=org.website if draws[8] < 0.7 else "",
             is_national=setting.area is None,
-            **self._intake(draws),
-            **self._cost(variant, draws),
-            **self._referrals(org, variant, draws),
-            **self._ages(variant),
-            **self._review(draws),
+            **texts(variant, words),
+            **details(
+                variant,
+                draws,
+                org_slug=org.slug,
+                today=self.today,
+                now=self.now,
+                checked_by_id=self.checked_by_id,
+            ),
         )
         self.plan.services.append(service)
         self.plan.course_runs += timetable.course_runs
@@ -348,65 +266,6 @@ class _Builder:
             )
             for location in locations
         ]
-
-    def _intake(self, draws: list[float]) -> dict:
-        roll, until_roll = draws[0], draws[1]
-        intake = Service.Intake.WELCOMING
-        for limit, value in (
-            (0.06, Service.Intake.FULL),
-            (0.14, Service.Intake.WAITING_LIST),
-            (0.18, Service.Intake.PAUSED),
-        ):
-            if roll < limit:
-                intake = value
-                break
-        until = None
-        if intake != Service.Intake.WELCOMING and until_roll < 0.6:
-            until = self.today + datetime.timedelta(days=14 + int(until_roll * 150))
-        elif intake != Service.Intake.WELCOMING and until_roll > 0.92:
-            until = self.today - datetime.timedelta(days=10)  # lapsed: shows as welcoming
-        status = Service.Status.INACTIVE if draws[6] < 0.03 else Service.Status.ACTIVE
-        return {"intake_status": intake, "intake_status_until": until, "status": status}
-
-    def _review(self, draws: list[float]) -> dict:
-        roll, spread = draws[2], draws[3]
-        if roll < 0.03:
-            return {"last_checked_at": None, "last_checked_by_id": None}
-        bands = ((0.58, 1, 88), (0.78, 90, 80), (0.91, 190, 170), (1.01, 370, 330))
-        first, width = next((first, width) for limit, first, width in bands if roll < limit)
-        checked = self.now - datetime.timedelta(
-            days=first + int(spread * width), minutes=int(draws[4] * 600)
-        )
-        return {
-            "last_checked_at": checked.replace(second=0, microsecond=0),
-            "last_checked_by_id": self.checked_by_id,
-        }
-
-    def _cost(self, variant: Variant, draws: list[float]) -> dict:
-        if variant.cost == Service.Cost.FREE and draws[5] < 0.08:
-            return {
-                "cost": Service.Cost.DONATION,
-                "cost_description": "Free. Donations towards room hire are welcome.",
-            }
-        return {"cost": variant.cost, "cost_description": variant.cost_description}
-
-    def _referrals(self, org: Organisation, variant: Variant, draws: list[float]) -> dict:
-        accepts = variant.referrals or (draws[7] < 0.08 and "self-referral" in variant.routes)
-        if not accepts:
-            return {"accepts_referrals": False, "referral_email": "", "referral_url": ""}
-        url = f"https://www.example.org/demo/{org.slug}/refer/" if draws[7] < 0.04 else ""
-        return {
-            "accepts_referrals": True,
-            "referral_email": f"referrals.{org.slug}@example.org",
-            "referral_url": url,
-        }
-
-    def _ages(self, variant: Variant) -> dict:
-        for audience in variant.audiences:
-            if audience in AGE_RANGES:
-                low, high = AGE_RANGES[audience]
-                return {"min_age": low, "max_age": high}
-        return {"min_age": None, "max_age": None}
 
     def _link(self, service: Service, variant: Variant, setting: Setting, draws) -> None:
         links = self.plan.service_links
