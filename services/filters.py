@@ -1,0 +1,365 @@
+"""The one search definition, shared by the search page and the REST API.
+
+    filterset = ServiceFilterSet(request.GET)
+    filterset.is_valid()          # False: filterset.errors (field -> messages)
+    filterset.location            # geo.LocationResult for near/lat/lon, or None
+    filterset.qs                  # every result, ordered
+    filterset.is_grouped          # True when searching near a point that was found
+    filterset.local_qs            # results near the point, nearest first
+    filterset.national_qs         # available across Scotland, online or by phone
+    filterset.facets()            # {parameter: [FacetOption(slug, name, count, selected)]}
+
+Values within one parameter are OR'ed (type=a&type=b: either); parameters are AND'ed.
+When grouped, `qs` lists the local group first; otherwise it is one list. Listings overdue
+for review come after fresher ones in every order. A `near` that cannot be found is not a
+form error: no location filter is applied and `location` says why (not found with
+suggestions, or ambiguous with choices).
+"""
+
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.db import connection, models
+from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from services import search
+from services.geo import LocationResult, resolve_location
+from services.models import (
+    WEEKDAY_SLUGS,
+    AccessibilityFeature,
+    AccessRoute,
+    Area,
+    Audience,
+    DeliveryMode,
+    Language,
+    LivedExperienceInvolvement,
+    Service,
+    ServiceType,
+    Weekday,
+)
+
+DEFAULT_RADIUS_KM = 10
+MIN_RADIUS_KM, MAX_RADIUS_KM = 1, 200
+RADIUS_MESSAGE = f"Enter a number between {MIN_RADIUS_KM} and {MAX_RADIUS_KM}."
+# Parameter -> (relation on Service, vocabulary) for the multi-valued vocabulary filters.
+VOCABULARY_PARAMETERS = {
+    "type": ("types", ServiceType),
+    "access_route": ("access_routes", AccessRoute),
+    "lived_experience": ("lived_experience", LivedExperienceInvolvement),
+    "audience": ("audiences", Audience),
+    "delivery": ("delivery_modes", DeliveryMode),
+    "language": ("languages", Language),
+}
+# Facets are counted for these (definition: the number of results if the option were also
+# selected, i.e. added to the parameter's current values).
+FACET_PARAMETERS = ("type", "access_route", "lived_experience", "delivery", "audience")
+FREE_COSTS = (Service.Cost.FREE, Service.Cost.DONATION)
+
+
+class Sort(models.TextChoices):
+    DISTANCE = "distance", "Distance"
+    NAME = "name", "Name"
+    RECENTLY_CHECKED = "recently_checked", "Most recently checked"
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, on/off, yes/no). Anything else is an error, not ignored."""
+
+    TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return None if value == "" else value
+        text = str(value).strip().lower()
+        if text in self.TRUE | self.FALSE:
+            return text in self.TRUE
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class BooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class FloatFilter(django_filters.Filter):
+    field_class = forms.FloatField
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+def _range_messages(message: str) -> dict[str, str]:
+    return {"invalid": message, "min_value": message, "max_value": message}
+
+
+def _vocabulary_filter(parameter: str, label: str) -> django_filters.Filter:
+    relation, model = VOCABULARY_PARAMETERS[parameter]
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=relation,
+        queryset=model.objects.in_order(),
+        to_field_name="slug",
+        method="filter_related",
+        label=label,
+    )
+
+
+def _as_multivalue(data) -> MultiValueDict:
+    """A query string's parameters. No data means no filters, as an empty query string
+    does; a plain dict's list values are repeated parameters."""
+    if isinstance(data, MultiValueDict):
+        return data
+    return MultiValueDict(
+        {
+            key: list(value) if isinstance(value, list | tuple) else [value]
+            for key, value in (data or {}).items()
+        }
+    )
+
+
+class ServiceFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        has_lat, has_lon = cleaned.get("lat") is not None, cleaned.get("lon") is not None
+        if has_lat and not has_lon and "lon" not in self.errors:
+            self.add_error("lon", "Enter a longitude as well as a latitude.")
+        if has_lon and not has_lat and "lat" not in self.errors:
+            self.add_error("lat", "Enter a latitude as well as a longitude.")
+        return cleaned
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Search for")
+    near = django_filters.CharFilter(method="filter_nothing", max_length=100, label="Near")
+    lat = FloatFilter(
+        method="filter_nothing",
+        min_value=-90,
+        max_value=90,
+        error_messages=_range_messages("Enter a latitude between -90 and 90."),
+    )
+    lon = FloatFilter(
+        method="filter_nothing",
+        min_value=-180,
+        max_value=180,
+        error_messages=_range_messages("Enter a longitude between -180 and 180."),
+    )
+    radius_km = FloatFilter(
+        method="filter_nothing",
+        min_value=MIN_RADIUS_KM,
+        max_value=MAX_RADIUS_KM,
+        error_messages=_range_messages(RADIUS_MESSAGE),
+        label="Distance in kilometres",
+    )
+    type = _vocabulary_filter("type", "Type of support")
+    access_route = _vocabulary_filter("access_route", "How to get support")
+    lived_experience = _vocabulary_filter("lived_experience", "Lived experience")
+    audience = _vocabulary_filter("audience", "Who it is for")
+    delivery = _vocabulary_filter("delivery", "How it is delivered")
+    language = _vocabulary_filter("language", "Language")
+    accessibility = django_filters.ModelMultipleChoiceFilter(
+        queryset=AccessibilityFeature.objects.in_order(),
+        to_field_name="slug",
+        method="filter_accessibility",
+        label="Accessibility",
+    )
+    area = django_filters.ModelMultipleChoiceFilter(
+        queryset=Area.objects.all(), to_field_name="slug", method="filter_area", label="Area"
+    )
+    free = BooleanFilter(method="filter_free", label="Free")
+    age = IntegerFilter(
+        method="filter_age",
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "invalid": "Enter an age in whole years, for example 30.",
+            "min_value": "Enter an age between 0 and 120.",
+            "max_value": "Enter an age between 0 and 120.",
+        },
+        label="Age",
+    )
+    day = django_filters.MultipleChoiceFilter(
+        choices=[(slug, Weekday(number).label) for number, slug in enumerate(WEEKDAY_SLUGS)],
+        method="filter_day",
+        label="Day",
+    )
+    open_now = BooleanFilter(method="filter_open_now", label="Open now")
+    accepting = BooleanFilter(method="filter_accepting", label="Taking new people")
+    include_national = BooleanFilter(method="filter_nothing", label="Include national")
+    sort = django_filters.ChoiceFilter(choices=Sort.choices, method="filter_nothing")
+
+    class Meta:
+        model = Service
+        fields: list[str] = []
+        form = ServiceFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(
+            _as_multivalue(data),
+            queryset if queryset is not None else Service.objects.published(),
+            **kwargs,
+        )
+
+    # One parameter each ----------------------------------------------------------------
+
+    def filter_nothing(self, queryset, name, value):
+        """Location, radius, grouping and sort apply together, in filter_queryset."""
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return search.keyword_filter(queryset, value)
+
+    def filter_related(self, queryset, name, value):
+        return queryset.filter(pk__in=Service.objects.filter(**{f"{name}__in": value}).values("pk"))
+
+    def filter_accessibility(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Service.locations.through.objects.filter(
+                location__accessibility__in=value
+            ).values("service_id")
+        )
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(search.in_areas_q(list(value)))
+
+    def filter_free(self, queryset, name, value):
+        return queryset.filter(cost__in=FREE_COSTS) if value else queryset
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(
+            Q(min_age__isnull=True) | Q(min_age__lte=value),
+            Q(max_age__isnull=True) | Q(max_age__gte=value),
+        )
+
+    def filter_day(self, queryset, name, value):
+        return search.running_on_filter(queryset, [WEEKDAY_SLUGS.index(day) for day in value])
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.filter(self._open_now_q) if value else queryset
+
+    def filter_accepting(self, queryset, name, value):
+        return queryset.accepting() if value else queryset
+
+    @cached_property
+    def _open_now_q(self) -> Q:
+        return search.open_at_q(timezone.now())
+
+    # Location --------------------------------------------------------------------------
+
+    @property
+    def _data(self) -> dict:
+        self.errors  # noqa: B018 - validates the form once, so cleaned_data exists.
+        return self.form.cleaned_data
+
+    @cached_property
+    def location(self) -> LocationResult | None:
+        data = self._data
+        return resolve_location(data.get("near") or "", data.get("lat"), data.get("lon"))
+
+    @property
+    def is_grouped(self) -> bool:
+        return bool(self.location and self.location.found)
+
+    @property
+    def search_radius_km(self) -> float:
+        return self._data.get("radius_km") or DEFAULT_RADIUS_KM
+
+    @property
+    def _include_national(self) -> bool:
+        return self._data.get("include_national") is not False
+
+    @cached_property
+    def _group_q(self) -> Q:
+        return search.remote_group_q(self.location.council_area if self.location else None)
+
+    def _located(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_grouped:
+            return queryset if self._include_national else queryset.filter(is_national=False)
+        near = search.near_q(self.location.lat, self.location.lon, self.search_radius_km)
+        local = near & Q(is_national=False)
+        return queryset.filter(local | self._group_q if self._include_national else local)
+
+    # Whole search ----------------------------------------------------------------------
+
+    def _filtered(self, queryset: QuerySet, skip: str = "") -> QuerySet:
+        for name, value in self._data.items():
+            # An empty multiple choice cleans to `.none()`, which must not filter anything.
+            if name != skip and not (isinstance(value, QuerySet) and not value):
+                queryset = self.filters[name].filter(queryset, value)
+        return self._located(queryset)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        self._results = self._filtered(queryset)
+        return self._ordered(self._results)
+
+    def _sort(self) -> str:
+        sort = self._data.get("sort")
+        if sort == Sort.DISTANCE and not self.is_grouped:
+            sort = ""
+        if not sort:
+            sort = Sort.DISTANCE if self.is_grouped else ""
+        if not sort and self._data.get("q") and connection.vendor == "postgresql":
+            return "relevance"
+        return sort or Sort.NAME
+
+    def _ordered(self, queryset: QuerySet) -> QuerySet:
+        queryset = search.with_stale_flag(queryset)
+        keys: list = []
+        if self.is_grouped:
+            queryset = search.with_distance(
+                queryset, self.location.lat, self.location.lon, self.search_radius_km
+            ).annotate(
+                in_national_group=Case(
+                    When(self._group_q, then=True), default=False, output_field=BooleanField()
+                )
+            )
+            keys.append("in_national_group")
+        keys.append("listing_is_stale")
+        sort = self._sort()
+        if sort == Sort.DISTANCE:
+            # The national group has no meaningful distance: it is in name order.
+            queryset = queryset.annotate(
+                local_distance_km=Case(
+                    When(in_national_group=True, then=Value(None)),
+                    default=F("distance_km"),
+                    output_field=FloatField(),
+                )
+            )
+            keys.append(F("local_distance_km").asc(nulls_last=True))
+        elif sort == Sort.RECENTLY_CHECKED:
+            keys.append(F("last_checked_at").desc(nulls_last=True))
+        elif sort == "relevance":
+            keys.append(F("search_rank").desc())
+        return queryset.order_by(*keys, "name", "pk")
+
+    @property
+    def local_qs(self) -> QuerySet:
+        return self.qs.filter(in_national_group=False) if self.is_grouped else self.qs
+
+    @property
+    def national_qs(self) -> QuerySet:
+        return self.qs.filter(in_national_group=True) if self.is_grouped else self.qs.none()
+
+    # Facets ----------------------------------------------------------------------------
+
+    def facets(self) -> dict[str, list[search.FacetOption]]:
+        """For every option of the FACET_PARAMETERS: how many results there would be if it
+        were also selected (added to that parameter's current values). 3 queries."""
+        self.qs  # noqa: B018 - runs filter_queryset, which sets self._results.
+        spec, any_selected = {}, False
+        for parameter in FACET_PARAMETERS:
+            relation = VOCABULARY_PARAMETERS[parameter][0]
+            chosen = list(self._data.get(parameter) or [])
+            if chosen:
+                any_selected = True
+                having = Service.objects.filter(**{f"{relation}__in": chosen}).values("pk")
+                base = self._filtered(self.queryset, skip=parameter).exclude(pk__in=having)
+            else:
+                base = self._results
+            spec[parameter] = (relation, base, [option.slug for option in chosen])
+        options = search.facet_options(
+            {parameter: VOCABULARY_PARAMETERS[parameter][1] for parameter in FACET_PARAMETERS}
+        )
+        total = self._results.count() if any_selected else 0
+        return search.facet_counts(spec, options, total)

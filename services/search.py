@@ -1,0 +1,291 @@
+"""The search core's database work: keyword, distance, schedule and area filters, ordering
+and facet counts. `services.filters.ServiceFilterSet` wires these to request parameters;
+`ServiceQuerySet` exposes the reusable ones as chainable methods."""
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import BooleanField, Case, Count, F, Q, Subquery, Value, When
+from django.utils import timezone
+
+from services.geo.distance import bounding_box, distance_km_expression
+
+LONDON = ZoneInfo("Europe/London")
+MAX_KEYWORDS = 10
+SEARCH_CONFIG = "english"
+_WORD_EDGES = re.compile(r"^\W+|\W+$")
+
+
+# Keyword ---------------------------------------------------------------------------------
+
+
+def _keywords(text: str) -> list[str]:
+    words = (_WORD_EDGES.sub("", word) for word in text.split())
+    return [word for word in words if word][:MAX_KEYWORDS]
+
+
+def keyword_filter(queryset: models.QuerySet, text: str) -> models.QuerySet:
+    """Services matching `text` in their name, summary, description or organisation name.
+
+    PostgreSQL: full-text search (web-search syntax, English stemming), annotated with
+    `search_rank`. Other databases: every word must appear in one of those fields."""
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("name", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("organisation__name", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.alias(search_document=vector)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    words = _keywords(text)
+    if not words:
+        return queryset.none()
+    for word in words:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(description__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return queryset
+
+
+# Distance --------------------------------------------------------------------------------
+
+
+def _locations_within_box(lat: float, lon: float, km: float):
+    from services.models import ServiceAtLocation
+
+    box = bounding_box(lat, lon, km)
+    return ServiceAtLocation.objects.filter(
+        location__latitude__range=(box.min_lat, box.max_lat),
+        location__longitude__range=(box.min_lon, box.max_lon),
+    ).annotate(
+        distance=distance_km_expression(lat, lon, "location__latitude", "location__longitude")
+    )
+
+
+def near_q(lat: float, lon: float, km: float) -> Q:
+    """Services with at least one location within `km` km (great circle) of (lat, lon)."""
+    within = _locations_within_box(lat, lon, km).filter(distance__lte=km)
+    return Q(pk__in=within.values("service_id"))
+
+
+def near_filter(queryset: models.QuerySet, lat: float, lon: float, km: float):
+    return queryset.filter(near_q(lat, lon, km))
+
+
+def with_distance(queryset: models.QuerySet, lat: float, lon: float, km: float):
+    """Annotate `distance_km`: the distance to the service's nearest location, or None if
+    none is within `km` km (bounding the work to an indexed box)."""
+    nearest = (
+        _locations_within_box(lat, lon, km)
+        .filter(service_id=models.OuterRef("pk"))
+        .order_by("distance")
+        .values("distance")[:1]
+    )
+    return queryset.annotate(distance_km=Subquery(nearest, output_field=models.FloatField()))
+
+
+# Schedules -------------------------------------------------------------------------------
+
+
+def _current_schedules(today: datetime.date):
+    from services.models import Schedule
+
+    return Schedule.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        Q(course_run__isnull=True) | Q(course_run__end_date__gte=today),
+    )
+
+
+def running_on_filter(queryset, weekdays: Iterable[int], today: datetime.date | None = None):
+    """Services with a session on one of `weekdays` (0 = Monday) that has not ended."""
+    today = today or timezone.localdate()
+    sessions = _current_schedules(today).filter(weekday__in=list(weekdays))
+    return queryset.filter(pk__in=sessions.values("service_id"))
+
+
+def open_at_q(moment: datetime.datetime) -> Q:
+    """A Q for services with a session on at `moment` (Scottish wall-clock time, so clock
+    changes are handled). Weekly and monthly rules are exact in SQL; every-other-week rules
+    are checked with `Schedule.occurs_on` for the few sessions on at that minute (1 query)."""
+    local = moment.astimezone(LONDON)
+    today, now = local.date(), local.time().replace(second=0, microsecond=0)
+    on_now = _current_schedules(today).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(course_run__isnull=True) | Q(course_run__start_date__lte=today),
+        weekday=today.weekday(),
+        opens_at__lte=now,
+        closes_at__gt=now,
+    )
+    weeks = [(today.day - 1) // 7 + 1]
+    if (today + datetime.timedelta(days=7)).month != today.month:
+        weeks.append(-1)
+    fortnightly = [
+        schedule.pk
+        for schedule in on_now.filter(frequency="fortnightly").only(
+            "pk", "weekday", "frequency", "valid_from", "valid_to", "week_of_month"
+        )
+        if schedule.occurs_on(today)
+    ]
+    sessions = on_now.filter(
+        Q(frequency="weekly")
+        | Q(frequency="monthly", week_of_month__in=weeks)
+        | Q(pk__in=fortnightly)
+    )
+    return Q(pk__in=sessions.values("service_id"))
+
+
+# Areas -----------------------------------------------------------------------------------
+
+
+def in_areas_q(areas: Sequence) -> Q:
+    """Services serving any of `areas` (Area objects): a location in the council area (for
+    a health board, in one of its council areas), or covering that area, its health board
+    or (for a board) one of its council areas. National services always match."""
+    from services.models import Area, Service, ServiceAtLocation
+
+    council_ids = [area.pk for area in areas if not area.is_health_board]
+    board_ids = [area.pk for area in areas if area.is_health_board]
+    councils = Area.objects.filter(Q(pk__in=council_ids) | Q(health_board__in=board_ids))
+    boards = board_ids + [area.health_board_id for area in areas if area.health_board_id]
+    located = ServiceAtLocation.objects.filter(location__council_area__in=councils)
+    covering = Service.areas.through.objects.filter(Q(area__in=councils) | Q(area__in=boards))
+    return (
+        Q(pk__in=located.values("service_id"))
+        | Q(pk__in=covering.values("service_id"))
+        | Q(is_national=True)
+    )
+
+
+# Grouping and ordering -------------------------------------------------------------------
+
+
+def remote_group_q(council_area_slug: str | None) -> Q:
+    """Services shown in the "available across Scotland, online or by phone" group when
+    searching near a point: national services, and services with no location whose covered
+    areas (if any) include where the person is (all of them when that is unknown)."""
+    from services.models import Service, ServiceAtLocation
+
+    no_location = ~Q(pk__in=ServiceAtLocation.objects.values("service_id"))
+    if not council_area_slug:
+        return Q(is_national=True) | no_location
+    covers_here = Service.areas.through.objects.filter(
+        Q(area__slug=council_area_slug) | Q(area__council_areas__slug=council_area_slug)
+    )
+    has_areas = Service.areas.through.objects.all()
+    return Q(is_national=True) | (
+        no_location
+        & (~Q(pk__in=has_areas.values("service_id")) | Q(pk__in=covers_here.values("service_id")))
+    )
+
+
+def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Matches `Service.is_stale`: not checked for STALE_LISTING_MONTHS (30-day months)."""
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
+
+
+def with_stale_flag(queryset: models.QuerySet, now: datetime.datetime | None = None):
+    """Annotate `listing_is_stale` (True when overdue for review), for ranking them last."""
+    cutoff = stale_cutoff(now)
+    return queryset.annotate(
+        listing_is_stale=Case(
+            When(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
+
+
+# Facets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+
+
+def _grouped_counts(through, target: str, service_ids, parameter: str):
+    return (
+        through.objects.filter(service_id__in=service_ids)
+        .annotate(parameter=Value(parameter), option=F(f"{target}__slug"))
+        .values("parameter", "option")
+        .annotate(n=Count("service_id"))
+        .order_by()
+    )
+
+
+def facet_options(vocabularies: dict[str, type[models.Model]]) -> dict[str, list[tuple]]:
+    """{parameter: [(slug, name), …]} for every option of the vocabularies, in one query."""
+    combined = None
+    for parameter, model in vocabularies.items():
+        part = (
+            model.objects.annotate(parameter=Value(parameter))
+            .values("parameter", "slug", "name", "position")
+            .order_by()
+        )
+        combined = part if combined is None else combined.union(part, all=True)
+    options: dict[str, list[tuple]] = {parameter: [] for parameter in vocabularies}
+    if combined is not None:
+        for row in combined.order_by("parameter", "position", "name"):
+            options[row["parameter"]].append((row["slug"], row["name"]))
+    return options
+
+
+def facet_counts(
+    facets: dict[str, tuple[str, models.QuerySet, Sequence[str]]],
+    options: dict[str, list[tuple]],
+    total: int,
+) -> dict[str, list[FacetOption]]:
+    """For each option: the number of results if it were also selected, in one query.
+
+    `facets` maps a parameter to (relation on Service, base queryset, selected slugs). With
+    no selection, `base` is the current results and an option counts the results having
+    it. With a selection, `base` is the results of every *other* filter that match none of
+    the selected values: an option counts `total` plus those of them having it (and a
+    selected option counts `total`)."""
+    from services.models import Service
+
+    grouped = None
+    for parameter, (relation, base, _selected) in facets.items():
+        field = Service._meta.get_field(relation)
+        through = field.remote_field.through
+        part = _grouped_counts(
+            through, field.m2m_reverse_field_name(), base.order_by().values("pk"), parameter
+        )
+        grouped = part if grouped is None else grouped.union(part, all=True)
+    counts: dict[str, dict[str, int]] = {parameter: {} for parameter in facets}
+    for row in grouped if grouped is not None else ():
+        counts[row["parameter"]][row["option"]] = row["n"]
+    result = {}
+    for parameter, (_relation, _base, selected) in facets.items():
+        chosen, base_total = set(selected), (total if selected else 0)
+        result[parameter] = [
+            FacetOption(
+                slug=slug,
+                name=name,
+                count=total if slug in chosen else base_total + counts[parameter].get(slug, 0),
+                selected=slug in chosen,
+            )
+            for slug, name in options.get(parameter, ())
+        ]
+    return result
