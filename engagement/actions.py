@@ -4,9 +4,12 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from services.models import Organisation, Service
 
 from . import emails
-from .models import LinkWorkerProfile, Referral, ReferralEvent
+from .models import LinkWorkerProfile, ProblemReport, Referral, ReferralEvent, Suggestion
 
 
 class IllegalTransition(Exception):
@@ -79,3 +82,64 @@ def purge(referral: Referral, *, now: datetime.datetime) -> None:
         setattr(referral, name, field.get_default())
     referral.purged_at = now
     referral.save(update_fields=[*Referral.PERSONAL_FIELDS, "purged_at", "updated_at"])
+
+
+@transaction.atomic
+def submit_problem_report(*, service, reason: str, details: str, reporter_email: str):
+    report = ProblemReport.objects.create(
+        service=service, reason=reason, details=details, reporter_email=reporter_email
+    )
+    members = service.organisation.memberships.select_related("user")
+    addresses = sorted({m.user.email for m in members if m.user.email})
+    if addresses:
+        transaction.on_commit(lambda: emails.problem_reported(report=report, to=addresses))
+    return report
+
+
+@transaction.atomic
+def resolve_problem_report(report: ProblemReport, *, by, tell_reporter: bool) -> bool:
+    """Mark a report resolved; optionally email the reporter, then forget their address."""
+    told = bool(tell_reporter and report.reporter_email)
+    if told:
+        address, name = report.reporter_email, report.service.name
+        transaction.on_commit(lambda: emails.problem_fixed(to=address, service_name=name))
+    report.status = ProblemReport.Status.RESOLVED
+    report.resolved_at = timezone.now()
+    report.resolved_by = by
+    report.reporter_email = ""
+    report.save(update_fields=["status", "resolved_at", "resolved_by", "reporter_email"])
+    return told
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:180] or "draft"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def draft_from_suggestion(suggestion: Suggestion) -> Service:
+    """A draft organisation and an inactive service for moderators to complete and review."""
+    org_name = suggestion.organisation_name or suggestion.name
+    organisation = Organisation.objects.filter(name__iexact=org_name).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            name=org_name, slug=_unique_slug(Organisation, org_name), is_verified=False
+        )
+    service = Service.objects.create(
+        organisation=organisation,
+        name=suggestion.name,
+        slug=_unique_slug(Service, suggestion.name),
+        summary=Truncator(suggestion.description).chars(200),
+        description=(
+            f"{suggestion.description}\n\nWhere (as suggested): {suggestion.where}\n"
+            f"Contact (as suggested): {suggestion.contact or 'not given'}"
+        ),
+        status=Service.Status.INACTIVE,
+    )
+    suggestion.status = Suggestion.Status.DRAFTED
+    suggestion.draft_service = service
+    suggestion.save(update_fields=["status", "draft_service"])
+    return service

@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import LinkWorkerProfile, Referral
+from services.permissions import is_moderator
+
+from .actions import draft_from_suggestion, resolve_problem_report
+from .models import LinkWorkerProfile, ProblemReport, Referral, Suggestion
 
 
 @admin.register(LinkWorkerProfile)
@@ -40,3 +43,71 @@ class ReferralAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "service", "reason", "status"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["service"]
+    search_fields = ["service__name", "details"]
+    fields = ["service", "reason", "details", "status", "created_at", "resolved_at", "resolved_by"]
+    readonly_fields = fields
+    actions = ["resolve_and_tell", "resolve_quietly", "dismiss"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_moderator(request.user):
+            return queryset
+        return queryset.filter(service__organisation__memberships__user=request.user)
+
+    def _resolve(self, request, queryset, *, tell: bool) -> None:
+        told = sum(
+            resolve_problem_report(report, by=request.user, tell_reporter=tell)
+            for report in queryset.open().select_related("service")
+        )
+        message = "Marked as resolved."
+        if tell:
+            message += f" Emailed {told} reporter{'s' if told != 1 else ''}."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Mark resolved and email the reporter (if they asked)")
+    def resolve_and_tell(self, request, queryset) -> None:
+        self._resolve(request, queryset, tell=True)
+
+    @admin.action(description="Mark resolved without emailing")
+    def resolve_quietly(self, request, queryset) -> None:
+        self._resolve(request, queryset, tell=False)
+
+    @admin.action(description="Dismiss (not a real problem)")
+    def dismiss(self, request, queryset) -> None:
+        count = queryset.open().update(status=ProblemReport.Status.DISMISSED, reporter_email="")
+        self.message_user(request, f"Dismissed {count} report(s).", messages.SUCCESS)
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "name", "organisation_name", "where", "status"]
+    list_filter = ["status", "how_known"]
+    search_fields = ["name", "organisation_name", "where"]
+    readonly_fields = ["draft_service", "created_at"]
+    actions = ["make_draft", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Create a draft organisation and service (inactive until reviewed)")
+    def make_draft(self, request, queryset) -> None:
+        made = [draft_from_suggestion(s) for s in queryset.filter(status=Suggestion.Status.NEW)]
+        names = ", ".join(service.name for service in made) or "none (already handled)"
+        self.message_user(request, f"Drafts created: {names}.", messages.SUCCESS)
+
+    @admin.action(description="Mark as not added")
+    def reject(self, request, queryset) -> None:
+        count = queryset.filter(status=Suggestion.Status.NEW).update(
+            status=Suggestion.Status.REJECTED
+        )
+        self.message_user(request, f"Marked {count} suggestion(s) as not added.", messages.SUCCESS)

@@ -52,3 +52,27 @@ def shortlist_link(*, to: str, url: str) -> None:
         None,
         [to],
     )
+
+
+def problem_reported(*, report, to: list[str]) -> None:
+    """To the organisation's members. The reporter's email address is never included."""
+    details = report.details or "No details given."
+    send_mail(
+        f"Someone reported a problem with {report.service.name}",
+        f"Someone using the Recovery Directory reported a problem with {report.service.name}:\n\n"
+        f"{report.get_reason_display()}\n\n{details}\n\n"
+        f"Please check the listing and update it if needed: {settings.SITE_URL}/admin/\n",
+        None,
+        to,
+    )
+
+
+def problem_fixed(*, to: str, service_name: str) -> None:
+    send_mail(
+        f"Thank you: we have looked at {service_name}",
+        f"Thank you for telling us about a problem with {service_name} on the Recovery "
+        "Directory. We have looked into it and updated the listing where needed.\n\n"
+        "We have now deleted your email address.\n",
+        None,
+        [to],
+    )

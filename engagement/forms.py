@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Referral
+from .models import ProblemReport, Referral, Suggestion
 
 CONSENT_WORDING = (
     "The person has agreed that I can share the details I am about to give with {service}, "
@@ -50,7 +50,7 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Enter how to reach them"},
     )
     best_times = forms.CharField(
-        label="Best times to contact them (optional)",
+        label="Best times to contact them",
         max_length=200,
         required=False,
         help_text='For example "weekday mornings".',
@@ -63,14 +63,14 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Enter a short reason for the referral"},
     )
     accessibility_needs = forms.CharField(
-        label="Accessibility or communication needs (optional)",
+        label="Accessibility or communication needs",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example an interpreter, large print, step-free access.",
     )
     do_not_contact_by = forms.MultipleChoiceField(
-        label="Do not contact them by (optional)",
+        label="Do not contact them by",
         choices=Referral.ContactMethod.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -147,3 +147,73 @@ class SaveListForm(forms.Form):
         help_text='For example "Paisley, low mood". Do not use the person\'s name.',
         error_messages={"required": "Enter a name for the list"},
     )
+
+
+class RateLimitedForm(HoneypotMixin):
+    rate_limited_message = "You have sent a lot of these recently. Please try again in an hour."
+
+    def refuse_rate_limited(self) -> None:
+        self.add_error(None, self.rate_limited_message)
+
+
+class ProblemReportForm(RateLimitedForm):
+    reason = forms.ChoiceField(
+        label="What is wrong?",
+        choices=ProblemReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with this listing"},
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example the right times or phone number. Do not include personal details.",
+    )
+    reporter_email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        required=False,
+        help_text="Only if you would like us to tell you when it is fixed.",
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+
+
+class SuggestionForm(RateLimitedForm):
+    name = forms.CharField(
+        label="Name of the service",
+        max_length=200,
+        error_messages={"required": "Enter the name of the service"},
+    )
+    organisation_name = forms.CharField(label="Who runs it", max_length=200, required=False)
+    description = forms.CharField(
+        label="What is it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example a weekly peer support group for people with anxiety.",
+        error_messages={"required": "Say what the service is"},
+    )
+    where = forms.CharField(
+        label="Where is it?",
+        max_length=300,
+        help_text="A town, an address, or online.",
+        error_messages={"required": "Say where the service is"},
+    )
+    contact = forms.CharField(
+        label="How can people contact it?",
+        max_length=300,
+        required=False,
+        help_text="A website, phone number or email address of the service, not your own.",
+    )
+    how_known = forms.ChoiceField(
+        label="How do you know about it?",
+        choices=Suggestion.HowKnown.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you know about the service"},
+    )
+
+    def save_suggestion(self) -> Suggestion:
+        fields = ("name", "organisation_name", "description", "where", "contact", "how_known")
+        return Suggestion.objects.create(**{name: self.cleaned_data[name] for name in fields})

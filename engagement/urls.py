@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_shortlists
+from . import views, views_feedback, views_shortlists
 
 app_name = "engagement"
 
@@ -22,4 +22,13 @@ urlpatterns = [
     path("lists/<str:token>/", views_shortlists.shared_list, name="shared_list"),
     path("lists/<str:token>/email/", views_shortlists.email_list, name="shared_list_email"),
     path("lists/<str:token>/qr.svg", views_shortlists.shared_list_qr, name="shared_list_qr"),
+    # Feedback from the public
+    path("services/<slug:slug>/report/", views_feedback.report_problem, name="report_problem"),
+    path(
+        "services/<slug:slug>/report/sent/",
+        views_feedback.report_problem_sent,
+        name="report_problem_sent",
+    ),
+    path("suggest/", views_feedback.suggest_service, name="suggest"),
+    path("suggest/sent/", views_feedback.suggest_sent, name="suggest_sent"),
 ]

@@ -1,4 +1,13 @@
+from .feedback import ProblemReport, Suggestion
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
 from .shortlists import SavedShortlist, SharedShortlist
 
-__all__ = ["LinkWorkerProfile", "Referral", "ReferralEvent", "SavedShortlist", "SharedShortlist"]
+__all__ = [
+    "LinkWorkerProfile",
+    "ProblemReport",
+    "Referral",
+    "ReferralEvent",
+    "SavedShortlist",
+    "SharedShortlist",
+    "Suggestion",
+]
