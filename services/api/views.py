@@ -1,0 +1,298 @@
+"""`/api/v1/`: the directory for anyone to read, and organisation tokens to write."""
+
+from django.db.models import Max, Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.filters import Sort
+from services.hsds.taxonomy import BY_KEY as TAXONOMIES
+from services.models import (
+    VOCABULARIES,
+    WEEKDAY_SLUGS,
+    Area,
+    Location,
+    Organisation,
+    Schedule,
+    Service,
+    Weekday,
+)
+
+from .authentication import OrganisationTokenAuthentication
+from .caching import ConditionalGetMixin
+from .pagination import DirectoryPagination
+from .params import SERVICE_LIST_PARAMETERS, facet_data, service_search
+from .permissions import OrganisationTokenOnly, ReadOrOrganisationTokenWrite, token_of
+from .serializers import (
+    AreaSerializer,
+    OrganisationDetailSerializer,
+    OrganisationSerializer,
+    ServiceDetailSerializer,
+    ServiceListSerializer,
+    VocabularySerializer,
+)
+from .throttling import AnonymousReadThrottle, TokenThrottle
+from .write_serializers import (
+    LocationWriteSerializer,
+    ScheduleWriteSerializer,
+    ServiceWriteSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Bad parameters: each name lists its errors."
+    ),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or no such page."),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="No valid organisation token."),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Another organisation's record."),
+}
+
+
+class DirectoryAPIView(ConditionalGetMixin):
+    authentication_classes = [OrganisationTokenAuthentication]
+    throttle_classes = [AnonymousReadThrottle, TokenThrottle]
+    pagination_class = DirectoryPagination
+    filter_backends: list = []
+    last_modified = None
+
+    def get_last_modified(self, response):
+        return self.last_modified
+
+    def get_serializer_context(self) -> dict:
+        token = token_of(self.request)
+        return {**super().get_serializer_context(), "organisation": token and token.organisation}
+
+    def newest(self, records) -> None:
+        self.last_modified = max((record.updated_at for record in records), default=None)
+
+
+def service_detail_queryset():
+    return Service.objects.with_listing_data().prefetch_related(
+        "service_locations__location__accessibility"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search services",
+        description="The search page's search, with the same parameters and results.",
+        parameters=SERVICE_LIST_PARAMETERS,
+        responses={200: ServiceListSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One service's full record", responses={200: ServiceDetailSerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary="Add a service (organisation token)",
+        responses={201: ServiceDetailSerializer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a service (organisation token)",
+        responses={200: ServiceDetailSerializer, **WRITE_ERRORS},
+    ),
+)
+class ServiceViewSet(
+    DirectoryAPIView,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [ReadOrOrganisationTokenWrite]
+
+    def get_queryset(self):
+        visible = Q(status=Service.Status.ACTIVE, organisation__is_active=True)
+        token = token_of(self.request)
+        if token is not None:
+            visible |= Q(organisation_id=token.organisation_id)
+        return service_detail_queryset().filter(visible)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update"):
+            return ServiceWriteSerializer
+        return ServiceDetailSerializer
+
+    def list(self, request, *args, **kwargs):
+        filterset, with_facets = service_search(request.query_params, Service.objects.published())
+        page = self.paginate_queryset(filterset.qs.with_listing_data())
+        self.newest(page)
+        response = self.get_paginated_response(ServiceListSerializer(page, many=True).data)
+        if with_facets:
+            response.data["facets"] = facet_data(filterset)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        service = self.get_object()
+        self.last_modified = service.updated_at
+        return Response(ServiceDetailSerializer(service).data)
+
+    @extend_schema(
+        summary="Archive a service (organisation token)",
+        description="Marks it closed for good (status defunct): it leaves the directory.",
+        request=None,
+        responses={200: ServiceDetailSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        from .actions import archive_service
+
+        archive_service(service=self.get_object())
+        return Response(ServiceDetailSerializer(self.get_object()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations", responses={200: OrganisationSerializer(many=True), **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One organisation, with its services",
+        responses={200: OrganisationDetailSerializer, **ERRORS},
+    ),
+)
+class OrganisationViewSet(DirectoryAPIView, viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        queryset = Organisation.objects.live().order_by("name", "pk")
+        if self.action == "retrieve":
+            published = Service.objects.published().order_by("name")
+            queryset = queryset.prefetch_related(
+                Prefetch("services", queryset=published, to_attr="published_services")
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return OrganisationDetailSerializer if self.action == "retrieve" else OrganisationSerializer
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self.last_modified = self.get_queryset().aggregate(Max("updated_at"))["updated_at__max"]
+        return response
+
+
+@extend_schema(
+    summary="Council areas and health boards", responses={200: AreaSerializer(many=True)}
+)
+class AreaList(DirectoryAPIView, APIView):
+    def get(self, request):
+        areas = Area.objects.select_related("health_board").order_by("kind", "name")
+        return Response(AreaSerializer(areas, many=True).data)
+
+
+def _choices(parameter: str, name: str, description: str, choices) -> dict:
+    terms = [{"slug": slug, "name": label, "description": ""} for slug, label in choices]
+    return {"parameter": parameter, "name": name, "description": description, "terms": terms}
+
+
+@extend_schema(
+    summary="Every controlled vocabulary",
+    description="Slugs, names and descriptions of every value a search parameter accepts.",
+    responses={200: VocabularySerializer(many=True)},
+)
+class VocabularyList(DirectoryAPIView, APIView):
+    def get(self, request):
+        data = [
+            {
+                "parameter": model.parameter,
+                "name": TAXONOMIES[model.parameter].name,
+                "description": TAXONOMIES[model.parameter].description,
+                "terms": list(model.objects.in_order().values("slug", "name", "description")),
+            }
+            for model in VOCABULARIES
+        ]
+        days = [(slug, Weekday(number).label) for number, slug in enumerate(WEEKDAY_SLUGS)]
+        data += [
+            _choices("day", "Days of the week", "Days a session runs on.", days),
+            _choices("sort", "Sort orders", "How results are ordered.", Sort.choices),
+            _choices(
+                "intake", "Taking new people?", "A service's intake status.", Service.Intake.choices
+            ),
+            _choices("cost", "Cost", "What a service costs.", Service.Cost.choices),
+            _choices(
+                "frequency",
+                "Session frequency",
+                "How often a session runs.",
+                Schedule.Frequency.choices,
+            ),
+        ]
+        return Response(VocabularySerializer(data, many=True).data)
+
+
+class OwnRecordsViewSet(
+    DirectoryAPIView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your organisation's own records (organisation token needed for every method)."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    permission_classes = [OrganisationTokenOnly]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your organisation's locations (organisation token)",
+        responses={200: LocationWriteSerializer(many=True), **WRITE_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One of your locations", responses={200: LocationWriteSerializer, **WRITE_ERRORS}
+    ),
+    create=extend_schema(
+        summary="Add a location", responses={201: LocationWriteSerializer, **WRITE_ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Change a location", responses={200: LocationWriteSerializer, **WRITE_ERRORS}
+    ),
+    destroy=extend_schema(
+        summary="Remove a location (its sessions become online/phone)",
+        responses={204: None, **WRITE_ERRORS},
+    ),
+)
+class LocationViewSet(OwnRecordsViewSet):
+    serializer_class = LocationWriteSerializer
+    queryset = Location.objects.none()  # For the schema; get_queryset() is what runs.
+
+    def get_queryset(self):
+        organisation_id = token_of(self.request).organisation_id
+        return (
+            Location.objects.filter(organisation=organisation_id)
+            .select_related("council_area")
+            .prefetch_related("accessibility")
+            .order_by("name", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your organisation's sessions (organisation token)",
+        responses={200: ScheduleWriteSerializer(many=True), **WRITE_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One of your sessions", responses={200: ScheduleWriteSerializer, **WRITE_ERRORS}
+    ),
+    create=extend_schema(
+        summary="Add a session", responses={201: ScheduleWriteSerializer, **WRITE_ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Change a session", responses={200: ScheduleWriteSerializer, **WRITE_ERRORS}
+    ),
+    destroy=extend_schema(summary="Remove a session", responses={204: None, **WRITE_ERRORS}),
+)
+class ScheduleViewSet(OwnRecordsViewSet):
+    serializer_class = ScheduleWriteSerializer
+    queryset = Schedule.objects.none()  # For the schema; get_queryset() is what runs.
+
+    def get_queryset(self):
+        organisation_id = token_of(self.request).organisation_id
+        return Schedule.objects.filter(service__organisation=organisation_id).order_by(
+            "service__name", "weekday", "opens_at", "pk"
+        )
