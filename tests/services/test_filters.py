@@ -547,7 +547,7 @@ def test_a_search_takes_the_same_number_of_queries_for_5_or_40_results(
             ServiceFactory(name=f"National {number}", is_national=True)
 
     add_services(5)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         small = _results_page(params)
     add_services(35)
 
