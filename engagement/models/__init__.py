@@ -1,4 +1,5 @@
 from .feedback import ProblemReport, Suggestion
+from .insight import SearchAggregate
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
 from .shortlists import SavedShortlist, SharedShortlist
 
@@ -8,6 +9,7 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "SavedShortlist",
+    "SearchAggregate",
     "SharedShortlist",
     "Suggestion",
 ]

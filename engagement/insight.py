@@ -1,0 +1,71 @@
+"""Record searches as anonymous counters (see models/insight.py)."""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from services.models import VOCABULARIES, WEEKDAY_SLUGS, Area, Service
+
+from .models import SearchAggregate
+
+PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+
+def _known_values() -> set[str]:
+    """Every value a filter may take: vocabulary slugs and fixed choices. Anything else
+    (free text, postcodes, numbers) is dropped before it is stored."""
+    values = set(WEEKDAY_SLUGS)
+    for vocabulary in VOCABULARIES:
+        values.update(vocabulary.objects.values_list("slug", flat=True))
+    values.update(Service.Cost.values)
+    values.update(Service.Intake.values)
+    values.update(Area.objects.values_list("slug", flat=True))
+    return values
+
+
+def bucket(result_count: int) -> str:
+    if result_count <= 0:
+        return SearchAggregate.ResultBucket.NONE
+    if result_count <= 5:
+        return SearchAggregate.ResultBucket.FEW
+    if result_count <= 20:
+        return SearchAggregate.ResultBucket.SOME
+    return SearchAggregate.ResultBucket.MANY
+
+
+def canonical_filters(filters: dict[str, list[str]]) -> str:
+    known = _known_values()
+    pairs = sorted(
+        f"{name}={value}"
+        for name, values in filters.items()
+        if PARAMETER_NAME.match(name)
+        for value in set(values)
+        if value in known
+    )
+    return ";".join(pairs)[:500]
+
+
+def record_search(
+    *, council_area_slug: str | None, filters: dict[str, list[str]], result_count: int
+) -> None:
+    """Count one search. Pass parameter names and vocabulary slugs only; unknown values are
+    dropped, so a postcode or typed words can never be stored."""
+    area = None
+    if council_area_slug:
+        area = Area.objects.council_areas().filter(slug=council_area_slug).first()
+    cell = {
+        "day": timezone.localdate(),
+        "council_area": area,
+        "filters": canonical_filters(filters),
+        "result_bucket": bucket(result_count),
+    }
+    updated = SearchAggregate.objects.filter(**cell).update(count=F("count") + 1)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            SearchAggregate.objects.create(**cell, count=1)
+    except IntegrityError:  # another request created the row first
+        SearchAggregate.objects.filter(**cell).update(count=F("count") + 1)
