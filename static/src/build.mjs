@@ -11,6 +11,7 @@ import * as esbuild from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
 const require = createRequire(import.meta.url);
+const DESIGN_SYSTEM_CSS = "@scottish-government/design-system/dist/css/design-system.min.css";
 const designSystem = dirname(require.resolve("@scottish-government/design-system/package.json"));
 
 // Browsers we support: the last few years of evergreen browsers, including iOS Safari 15,
@@ -32,9 +33,16 @@ async function build() {
         logLevel: "warning",
     });
 
-    // app.css imports the design system's stylesheet, so the page loads a single file.
+    // One stylesheet: the design system's, then ours. The @import lives here rather than in
+    // app.css because collectstatic also collects static/src/, and Django's manifest storage
+    // would try (and fail) to resolve a package @import in a collected CSS file.
     await esbuild.build({
-        entryPoints: [join(here, "app.css")],
+        stdin: {
+            contents: `@import "${DESIGN_SYSTEM_CSS}";\n@import "./app.css";\n`,
+            resolveDir: here,
+            loader: "css",
+            sourcefile: "bundle.css",
+        },
         outfile: join(dist, "app.css"),
         bundle: true,
         minify: true,
@@ -46,6 +54,7 @@ async function build() {
         join(designSystem, "dist", "images", "icons", "icons.stack.svg"),
         join(dist, "images", "icons", "icons.stack.svg"),
     );
+    await copyFile(join(here, "favicon.svg"), join(dist, "favicon.svg"));
     await copyFile(join(designSystem, "LICENSE.txt"), join(dist, "design-system-LICENSE.txt"));
 }
 

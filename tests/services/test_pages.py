@@ -392,3 +392,10 @@ def test_tag_partial_escapes_its_text():
     )
 
     assert html.strip() == '<span class="ds_tag  ds_tag--green">Open &lt;now&gt;</span>'
+
+
+def test_collected_front_end_sources_hold_nothing_manifest_storage_cannot_resolve():
+    # collectstatic also collects static/src/; a package @import there breaks its post-processing.
+    for css in (Path(settings.BASE_DIR) / "static" / "src").glob("*.css"):
+        assert "@import" not in css.read_text(), css
+        assert "url(" not in css.read_text(), css
