@@ -21,7 +21,7 @@ COPY . .
 COPY --from=assets /build/static/dist ./static/dist
 RUN useradd --system --uid 10001 --home /app directory \
     && mkdir -p /app/data \
-    && DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --ignore src \
     && chown -R directory:directory /app/data
 USER directory
 EXPOSE 8000

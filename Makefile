@@ -46,7 +46,7 @@ static/dist/.built: node_modules/.installed $(wildcard static/src/*)
 assets: static/dist/.built
 
 static: install assets
-	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0 --ignore src
 
 run: install static
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

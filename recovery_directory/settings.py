@@ -204,6 +204,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Recovery Directory <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the public can write to the directory team (shown on the accessibility and privacy
+# pages). Empty: those pages point people to the organisation named on a listing.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 
 # HTTPS hardening is on whenever DEBUG is off, unless HTTPS=false (local `make run` only).
 HTTPS = env_bool("HTTPS", not DEBUG and not DEMO_MODE)
