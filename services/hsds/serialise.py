@@ -127,6 +127,7 @@ def service_attributes(service: Service) -> list[dict]:
     for field, value in (
         (TextField.SUMMARY, service.summary),
         (TextField.FIRST_VISIT, service.first_visit),
+        (TextField.SLUG, service.slug),
     ):
         if value:
             attributes.append(_attribute(service_id, "service", _choice_term(text, field), value))

@@ -54,6 +54,7 @@ class TextField(models.TextChoices):
 
     SUMMARY = "summary", "Summary"
     FIRST_VISIT = "what-to-expect", "What to expect at your first visit"
+    SLUG = "web-address-name", "Web address name (the last part of its page's address)"
 
 
 TAXONOMIES: tuple[Taxonomy, ...] = (

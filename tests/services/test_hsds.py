@@ -99,7 +99,7 @@ def test_full_service_maps_every_part(client, services):
     assert by_type["intake_status"] == ["waiting-list"]
     assert by_type["access_route"] == ["self-referral"]
     assert by_type["lived_experience"] == ["peer-led"]
-    assert by_type["text"] == ["summary", "what-to-expect"]
+    assert by_type["text"] == ["summary", "what-to-expect", "web-address-name"]
     rules = [(s["freq"], s.get("interval"), s["byday"]) for s in body["schedules"]]
     assert rules == [("WEEKLY", 1, "TU"), ("WEEKLY", 2, "TH"), ("MONTHLY", 1, "-1FR")]
     location = body["service_at_locations"][0]["location"]
