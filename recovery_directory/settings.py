@@ -286,4 +286,13 @@ POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "").rstrip("/")
 REVIEW_OVERDUE_MONTHS = env_int("REVIEW_OVERDUE_MONTHS", 6, minimum=1)
 STALE_LISTING_MONTHS = env_int("STALE_LISTING_MONTHS", 12, minimum=1)
 MODERATORS_GROUP = "Directory moderators"
+
+# Engagement: referrals (special-category health data) and public forms.
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 7, minimum=1)
+REFERRAL_AUTO_DECLINE_DAYS = env_int("REFERRAL_AUTO_DECLINE_DAYS", 14, minimum=1)
+REFERRAL_PURGE_AFTER_CLOSED_DAYS = env_int("REFERRAL_PURGE_AFTER_CLOSED_DAYS", 30, minimum=0)
+REFERRAL_MAX_AGE_DAYS = env_int("REFERRAL_MAX_AGE_DAYS", 180, minimum=1)
+SHORTLIST_SHARE_DAYS = env_int("SHORTLIST_SHARE_DAYS", 90, minimum=1)
+SHORTLIST_EMAILS_PER_HOUR = env_int("SHORTLIST_EMAILS_PER_HOUR", 10, minimum=1)
+PUBLIC_FORMS_PER_HOUR = env_int("PUBLIC_FORMS_PER_HOUR", 5, minimum=1)
 LINK_WORKERS_GROUP = "Link workers"
