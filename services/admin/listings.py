@@ -150,6 +150,12 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = flatten_fieldsets(SERVICE_FIELDSETS)
+        labels = {
+            "types": "Types of support",
+            "delivery_modes": "How it is delivered",
+            "lived_experience": "Lived experience involvement",
+            "areas": "Council areas and health boards",
+        }
         help_texts = {
             "organisation": "The organisation that runs it.",
             "name": 'What people call it, for example "Tuesday Night Recovery Café".',

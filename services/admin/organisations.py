@@ -81,26 +81,26 @@ class MembershipAddForm(forms.ModelForm):
     """Add a person to an organisation: an existing account, or a new one made here."""
 
     account = forms.CharField(
-        label="username or email address",
+        label="Username or email address",
         required=False,
         help_text="If they already have an account for this admin site.",
     )
-    first_name = forms.CharField(label="first name", max_length=150, required=False)
-    last_name = forms.CharField(label="last name", max_length=150, required=False)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
     email = forms.EmailField(
-        label="email address",
+        label="Email address",
         required=False,
         help_text="This becomes their username for signing in.",
     )
     password1 = forms.CharField(
-        label="first password",
+        label="First password",
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="first password again",
+        label="First password again",
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -162,7 +162,7 @@ class MembershipAddForm(forms.ModelForm):
             self.add_error(
                 "email",
                 "There is already an account with this email address. "
-                "Enter it under “username or email address” instead.",
+                "Enter it under “Username or email address” instead.",
             )
         for name in ("first_name", "last_name", "password1"):
             if not cleaned.get(name):
