@@ -1,29 +1,23 @@
-"""Scottish place names from services/data/scottish_places.csv, matched the way people type
-them: "St Andrews" = "St. Andrews" = "saint andrews" = "ST ANDREWS"."""
+"""Scottish place names from the places file (read by `services.places.load_places`),
+matched the way people type them: "St Andrews" = "St. Andrews" = "saint andrews"."""
 
-import csv
 import functools
+import logging
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-PLACES_FILE = Path(__file__).resolve().parent.parent / "data" / "scottish_places.csv"
+from services.places import Place, PlacesFileError, load_places, places_path
+
+logger = logging.getLogger(__name__)
+# Tests point this at a small sample file.
+PLACES_FILE: Path | None = None
 
 _APOSTROPHES = re.compile(r"['’‘`]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _WORD_ALIASES = {"saint": "st"}
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    council_area: str  # council area slug, "" if unknown
-    latitude: float
-    longitude: float
-    postcode_district: str  # "" if the place spans several districts
-    population: int
 
 
 def normalise_name(text: str) -> str:
@@ -41,29 +35,16 @@ class PlaceIndex:
     by_district: dict[str, tuple[Place, ...]]
 
 
-def _parse(row: dict[str, str]) -> Place | None:
-    try:
-        return Place(
-            name=row["name"].strip(),
-            council_area=(row.get("council_area") or "").strip(),
-            latitude=float(row["latitude"]),
-            longitude=float(row["longitude"]),
-            postcode_district=(row.get("postcode_district") or "").strip().upper(),
-            population=int(row.get("population") or 0),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 @functools.cache
 def _index_for(path: Path) -> PlaceIndex:
     by_name: dict[str, list[Place]] = defaultdict(list)
     by_district: dict[str, list[Place]] = defaultdict(list)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            places = [place for row in csv.DictReader(handle) if (place := _parse(row))]
-    except OSError:
-        places = []
+        places = load_places(path)
+    except PlacesFileError as exc:
+        # A deployment fault, not the searcher's: search carries on without place names.
+        logger.error("Place-name search is off: %s", exc)
+        places = ()
     for place in sorted(places, key=lambda p: (-p.population, p.name)):
         if place.name:
             by_name[normalise_name(place.name)].append(place)
@@ -77,8 +58,11 @@ def _index_for(path: Path) -> PlaceIndex:
 
 def place_index() -> PlaceIndex:
     """The places file, read once per process (most populous place first in each list)."""
-    return _index_for(PLACES_FILE)
+    return _index_for(PLACES_FILE or places_path())
 
 
 def clear_cache() -> None:
     _index_for.cache_clear()
+
+
+__all__ = ["Place", "PlaceIndex", "clear_cache", "normalise_name", "place_index"]

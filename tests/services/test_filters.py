@@ -1,4 +1,5 @@
 import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -93,6 +94,15 @@ def test_keyword_needs_every_word():
 
     assert found(q="walking men's") == {"Men's walking group"}
     assert found(q="walking") == {"Men's walking group", "Walking football"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_keyword_results_are_ranked_by_relevance_and_stemmed_on_postgresql():
+    ServiceFactory(name="Allotment club", description="We talk while we are gardening.")
+    ServiceFactory(name="Community gardens", summary="Growing food together.")
+    ServiceFactory(name="Choir")
+
+    assert names(search(q="garden").qs) == ["Community gardens", "Allotment club"]
 
 
 # One filter at a time ------------------------------------------------------------------------
@@ -406,7 +416,8 @@ def test_sort_by_distance_without_a_location_sorts_by_name():
 def test_a_place_that_cannot_be_found_is_reported_not_an_error(monkeypatch):
     from services.geo import placenames
 
-    monkeypatch.setattr(placenames, "PLACES_FILE", placenames.PLACES_FILE.with_name("none.csv"))
+    sample = Path(__file__).resolve().parent.parent / "data" / "places_sample.csv"
+    monkeypatch.setattr(placenames, "PLACES_FILE", sample)
     placenames.clear_cache()
     ServiceFactory(name="Anything")
 
@@ -414,6 +425,7 @@ def test_a_place_that_cannot_be_found_is_reported_not_an_error(monkeypatch):
 
     assert filterset.is_valid()
     assert filterset.location.kind == LocationKind.NOT_FOUND
+    assert filterset.location.suggestions == ()
     assert not filterset.is_grouped
     assert names(filterset.qs) == ["Anything"]
     placenames.clear_cache()

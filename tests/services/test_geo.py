@@ -24,7 +24,7 @@ from tests.factories import LocationFactory
 pytestmark = pytest.mark.django_db
 
 PLACES = Path(__file__).resolve().parent.parent / "data" / "places_sample.csv"
-REAL_PLACES = placenames.PLACES_FILE
+REAL_PLACES = None  # The real file, services/data/scottish_places.csv.
 
 
 @pytest.fixture(autouse=True)
