@@ -267,7 +267,7 @@ ACTIVITIES = (
         "experience needed, and tools and gloves are provided.",
         description="We garden {when}, at {venue}. Tasks range from potting seeds at a table "
         "to digging beds, so there is something for everyone. We share what we grow and "
-        "stop for soup at lunchtime.",
+        "stop halfway for a cuppa.",
         first_visit="The garden coordinator will show you around and find a job that suits "
         "you. Wear old clothes. There is a polytunnel for wet days.",
         how_to="Phone {phone} or email {email}, or ask your link worker to put you in touch.",
@@ -295,6 +295,8 @@ ACTIVITIES = (
         routes=("self-referral", "drop-in"),
         pattern="weekly-evening",
         lived="peer-led",
+        cost="paid",
+        cost_description="£2 a session towards pitch hire. Free if money is tight: just say.",
         summary="Friendly, non-competitive five-a-side for anyone whose mental health is "
         "having a hard time. All abilities and fitness levels.",
         description="We play {when}, at {venue}. A coach runs a short warm-up, then we play "
@@ -416,15 +418,15 @@ SELF_MANAGEMENT = (
         routes=("enrol", "self-referral"),
         pattern="course",
         lived="peer-led",
-        summary="Make your own Wellness Recovery Action Plan (WRAP) over six friendly weekly "
+        summary="Make your own Wellness Recovery Action Plan (WRAP) over a few friendly weekly "
         "sessions, led by trained peer facilitators.",
         description="WRAP helps you notice what keeps you well, spot early warning signs and "
         "plan what helps when things get harder. Sessions run {when}, at {venue}. Your plan "
         "belongs to you: you never have to share it.",
         first_visit="The first session is about getting to know each other and how the "
         "course works. Bring a pen; everything else is provided.",
-        how_to="Enrol by phoning {phone} or emailing {email}. Places are limited to twelve "
-        "so the group stays small.",
+        how_to="Enrol by phoning {phone} or emailing {email}. Places are limited so the "
+        "group stays small.",
     ),
     Variant(
         name="{town} Managing Stress and Anxiety Course",
@@ -464,7 +466,7 @@ CARERS = (
         name="{town} Carers' Coffee Morning",
         types=("carers-support",),
         routes=("self-referral", "drop-in"),
-        pattern="monthly-first",
+        pattern="monthly-first-morning",
         audiences=("carers", "families"),
         lived="co-produced",
         cost="donation",
@@ -500,7 +502,7 @@ CRISIS = (
         name="{town} Weekend Crisis Café",
         types=("crisis-support", "drop-in"),
         routes=("drop-in", "self-referral"),
-        pattern="crisis-evenings",
+        pattern="weekend-evenings",
         lived="peer-led",
         summary="Somewhere warm and safe to go on weekend evenings when you are struggling, "
         "with people who have been there too.",

@@ -82,7 +82,7 @@ RECOVERY_COLLEGE_COURSES = (
     _course(
         "Sleep and Wellbeing",
         "Why sleep goes wrong when life is hard, and practical, gentle ways to get more rest. "
-        "Four short, friendly sessions.",
+        "A short, friendly course.",
         "We cover routines, racing thoughts at night, and what to try when nothing seems to work.",
     ),
 )
@@ -145,13 +145,13 @@ NATIONAL_ORGANISATIONS = (
                 how_to="Phone {phone}.",
             ),
             Variant(
-                name="Night-time Text Support",
+                name="Evening Text Support",
                 types=("crisis-support", "helpline"),
                 routes=("self-referral",),
                 pattern="phone-evenings",
                 delivery=("online", "phone"),
                 lived="none-stated",
-                summary="Text support through the night when you are struggling to cope. "
+                summary="Text support every evening when you are struggling to cope. "
                 "Trained volunteers reply, usually within five minutes.",
                 description="Text support runs {when}. A volunteer will help you feel calmer "
                 "and think about the next step. If your life is in danger, call 999.",

@@ -23,7 +23,7 @@ from services.models import (
 )
 from services.places import load_places
 
-from .accounts import ensure_demo_users, ensure_memberships, sign_in_lines
+from .accounts import DEMO_USERS, ensure_demo_users, ensure_memberships, sign_in_lines
 from .plan import AreaInfo, DemoDataError, DemoPlan, build_plan
 
 CHUNK = 500
@@ -39,14 +39,15 @@ class SeedResult:
         if self.skipped:
             return ["Organisations already exist, so no demo data was added."]
         added = [f"{count} {name}" for name, count in self.created.items() if count]
-        summary = (
-            "Added demo data: " + ", ".join(added) + "."
-            if added
-            else ("The demo data is already there: nothing was added or changed.")
-        )
-        return [summary, "Demo sign-ins (local demonstrations only):"] + sign_in_lines(
-            self.member_organisation
-        )
+        if added:
+            lines = ["Added demo data: " + ", ".join(added) + "."]
+        else:
+            lines = ["The demo data is already there: nothing was added or changed."]
+        lines.append("Demo sign-ins (local demonstrations only):")
+        lines += sign_in_lines(self.member_organisation)
+        if self.created.get("users", 0) < len(DEMO_USERS):
+            lines.append("Sign-ins that already existed keep whatever password they now have.")
+        return lines
 
 
 def seed_demo(*, if_empty: bool = False) -> SeedResult:

@@ -113,6 +113,7 @@ def build_timetable(pattern: str, ctx: Context) -> Timetable:
         "fortnightly-evening": lambda: _fortnightly(ctx, weeknights, EVENINGS),
         "fortnightly-daytime": lambda: _fortnightly(ctx, weekdays, DAYTIMES),
         "monthly-first": lambda: _monthly(ctx, W.FIRST, (1, 2), (Time(10, 30), Time(19))),
+        "monthly-first-morning": lambda: _monthly(ctx, W.FIRST, (1, 2), (Time(10, 30),)),
         "monthly-last": lambda: _monthly(ctx, W.LAST, (3, 4), (Time(13), Time(18, 30))),
         "weekend-morning": lambda: _one_session(ctx, range(5, 7), (Time(10),), 90),
         "drop-in-days": lambda: _several(
@@ -131,7 +132,10 @@ def build_timetable(pattern: str, ctx: Context) -> Timetable:
             ctx, (range(5),), Time(9), Time(17), description="By appointment"
         ),
         "crisis-evenings": lambda: _several(
-            ctx, ((3, 4, 5, 6), (4, 5, 6)), Time(18), Time(23, 30), description="No appointment"
+            ctx, (range(7), (3, 4, 5, 6)), Time(18), Time(23, 30), description="No appointment"
+        ),
+        "weekend-evenings": lambda: _several(
+            ctx, ((4, 5, 6),), Time(18), Time(23, 30), description="No appointment"
         ),
         "online-weekly": lambda: _one_session(_no_location(ctx), weeknights, (Time(19),), 90),
         "online-monthly": lambda: _monthly(_no_location(ctx), W.SECOND, (2,), (Time(19),)),
