@@ -3,6 +3,8 @@ and ages. Each takes pre-drawn random numbers, so it never changes how many are 
 
 import datetime
 
+from django.utils import timezone
+
 from services.models import Service
 
 from .layout import AGE_RANGES
@@ -31,14 +33,12 @@ def texts(variant: Variant, words: dict[str, str]) -> dict:
 def details(
     variant: Variant,
     draws: list[float],
-    *,
     org_slug: str,
-    today: datetime.date,
     now: datetime.datetime,
     checked_by_id: int | None,
 ) -> dict:
     return {
-        **intake(draws, today),
+        **intake(draws, timezone.localdate(now)),
         **review(draws, now, checked_by_id),
         **cost(variant, draws),
         **referrals(variant, draws, org_slug),

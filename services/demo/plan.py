@@ -11,6 +11,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from services.models import (
@@ -125,7 +126,7 @@ class _Builder:
     def __init__(self, *, areas, now, checked_by_id) -> None:
         self.rng = random.Random(SEED)
         self.areas, self.now, self.checked_by_id = areas, now, checked_by_id
-        self.today = now.date()
+        self.today = timezone.localdate(now)
         self.plan = DemoPlan()
         self.phone_counts: dict[str, int] = defaultdict(int)
         self.variant_counts: dict[str, int] = defaultdict(int)
@@ -219,20 +220,12 @@ class _Builder:
         slug = self._unique_slug(name)
         service_id = demo_uuid("service", slug)
         locations = setting.locations if "in-person" in variant.delivery else ()
-        phone_area = "mobile" if "young-people" in variant.audiences else None
-        phone = self._phone(phone_area or self._phone_area(setting.area))
         where = locations[0] if locations else None
+        mobile = "young-people" in variant.audiences
+        phone = self._phone("mobile" if mobile else self._phone_area(setting.area))
         context = Context(self.rng, self.today, service_id, slug, where and where.id, org.email)
         timetable = build_timetable(variant.pattern, context)
-        words = {
-            "town": setting.label,
-            "area": setting.label,
-            "org": org.name,
-            "venue": where.name if where else "",
-            "when": timetable.when,
-            "phone": phone,
-            "email": org.email,
-        }
+        words = _words(org, setting, where, timetable.when, phone)
         draws = [self.rng.random() for _ in range(10)]
         service = Service(
             id=service_id,
@@ -244,28 +237,24 @@ class _Builder:
             website=org.website if draws[8] < 0.7 else "",
             is_national=setting.area is None,
             **texts(variant, words),
-            **details(
-                variant,
-                draws,
-                org_slug=org.slug,
-                today=self.today,
-                now=self.now,
-                checked_by_id=self.checked_by_id,
-            ),
+            **details(variant, draws, org.slug, self.now, self.checked_by_id),
         )
         self.plan.services.append(service)
         self.plan.course_runs += timetable.course_runs
         self.plan.schedules += timetable.schedules
         self._link(service, variant, setting, draws)
-        self.plan.service_locations += [
+        for location in locations:
+            self._add_service_location(service, location)
+
+    def _add_service_location(self, service: Service, location: Location) -> None:
+        self.plan.service_locations.append(
             ServiceAtLocation(
-                id=demo_uuid("service-at-location", f"{slug}:{location.id}"),
-                service_id=service_id,
+                id=demo_uuid("service-at-location", f"{service.slug}:{location.id}"),
+                service_id=service.id,
                 location_id=location.id,
                 description=self.rng.choice(ROOMS),
             )
-            for location in locations
-        ]
+        )
 
     def _link(self, service: Service, variant: Variant, setting: Setting, draws) -> None:
         links = self.plan.service_links
@@ -337,3 +326,16 @@ class _Builder:
         self.phone_counts[kind] += 1
         # Steps through all 1,000 numbers in a scattered order (37 is coprime with 1,000).
         return f"{PHONE_PREFIXES[kind]}{(count * 37 + 101) % 1000:03d}"
+
+
+def _words(org: Organisation, setting: Setting, where, when: str, phone: str) -> dict:
+    """The values the wording templates fill in."""
+    return {
+        "town": setting.label,
+        "area": setting.label,
+        "org": org.name,
+        "venue": where.name if where else "",
+        "when": when,
+        "phone": phone,
+        "email": org.email,
+    }
