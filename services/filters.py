@@ -70,10 +70,12 @@ class StrictBooleanField(forms.Field):
 
     TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
 
-    def to_python(self, value):
-        if value in (None, "") or isinstance(value, bool):
-            return None if value == "" else value
-        text = str(value).strip().lower()
+    def to_python(self, value) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if not text:
+            return None
         if text in self.TRUE | self.FALSE:
             return text in self.TRUE
         raise forms.ValidationError("Enter true or false.", code="invalid")

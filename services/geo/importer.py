@@ -9,7 +9,7 @@ import dataclasses
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -48,10 +48,6 @@ class ImportSummary:
     removed_terminated: int = 0
     skipped_before_start: int = 0
     committed_rows: int = 0
-
-    @property
-    def skipped(self) -> int:
-        return self.skipped_non_scottish + self.skipped_terminated + self.skipped_bad
 
 
 @dataclass(frozen=True)
@@ -119,28 +115,23 @@ def _code_point_row(values: list[str]) -> _Row:
     )
 
 
-def _rows(handle: TextIO, summary: ImportSummary) -> Iterator[_Row | None]:
-    """Parsed rows (None for a row that cannot be read), after detecting the format."""
+def _open(handle: TextIO, summary: ImportSummary):
+    """(parser, rows) for the file, after detecting its format from the first row."""
     reader = csv.reader(handle)
     first = next(reader, None)
     if first is None:
         raise PostcodeFileError("The file is empty.")
     if {name.strip().lower() for name in first} & {"pcds", "pcd"}:
         summary.format = "ONS Postcode Directory"
-        columns = _onspd_columns(first)
-        parse: Callable[[list[str]], _Row] = functools.partial(_onspd_row, columns=columns)
-        pending: list[list[str]] = []
-    elif len(first) > CODE_POINT_DISTRICT_COLUMN and normalise_postcode(first[0]):
+        return functools.partial(_onspd_row, columns=_onspd_columns(first)), reader
+    if len(first) > CODE_POINT_DISTRICT_COLUMN and normalise_postcode(first[0]):
         summary.format = "Code-Point Open"
-        parse = _code_point_row
-        pending = [first]  # Code-Point Open has no header row.
-    else:
-        raise PostcodeFileError(
-            "Unrecognised file: expected an ONS Postcode Directory CSV (with a header row "
-            "naming pcds, lat, long, oslaua) or a Code-Point Open CSV (no header row)."
-        )
-    for values in itertools.chain(pending, reader):
-        yield _parse_or_none(parse, values)
+        # Code-Point Open has no header row: the first row is data.
+        return _code_point_row, itertools.chain([first], reader)
+    raise PostcodeFileError(
+        "Unrecognised file: expected an ONS Postcode Directory CSV (with a header row "
+        "naming pcds, lat, long, oslaua) or a Code-Point Open CSV (no header row)."
+    )
 
 
 def _parse_or_none(parse: Callable[[list[str]], _Row], values: list[str]) -> _Row | None:
@@ -219,12 +210,13 @@ def import_postcodes(
         if progress:
             progress(summary)
 
-    for row in _rows(handle, summary):
+    parse, rows = _open(handle, summary)
+    for values in rows:
         summary.read += 1
         if summary.read <= start_row:
             summary.skipped_before_start += 1
             continue
-        _classify(row, batch, summary)
+        _classify(_parse_or_none(parse, values), batch, summary)
         if len(batch) >= batch_size:
             commit()
     if len(batch) or summary.committed_rows < summary.read:
