@@ -7,6 +7,7 @@ admin.site.index_title = "Keep your listings up to date"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("engagement.urls_accounts")),
     path("api/", include("services.api.urls")),
     path("", include("services.urls")),
     path("", include("engagement.urls")),
