@@ -99,6 +99,8 @@ def _clean(form_class, request) -> dict:
 
 
 class HSDSView(ConditionalGetMixin, generics.GenericAPIView):
+    """The Open Referral HSDS 3.0 API (read only, anonymous)."""
+
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes = [AnonymousReadThrottle]
@@ -111,6 +113,8 @@ class HSDSView(ConditionalGetMixin, generics.GenericAPIView):
 
 
 class HSDSRoot(HSDSView):
+    """About this API and the HSDS version it implements."""
+
     @extend_schema(
         operation_id="getAPIMetaInformation",
         summary="About this HSDS API",
@@ -136,6 +140,8 @@ class HSDSRoot(HSDSView):
 
 
 class HSDSServiceList(HSDSView):
+    """Published services, as HSDS 3.0 services."""
+
     @extend_schema(
         operation_id="getPaginatedListOfServices",
         summary="HSDS services",
@@ -152,6 +158,8 @@ class HSDSServiceList(HSDSView):
 
 
 class HSDSServiceDetail(HSDSView):
+    """One published service, fully nested, as an HSDS 3.0 service."""
+
     @extend_schema(
         operation_id="getFullyNestedServiceById",
         summary="One HSDS service, fully nested",
@@ -205,6 +213,8 @@ FULL_SERVICE = _param("full_service", "true to nest each service in full.", Open
 
 
 class HSDSOrganizationList(HSDSView):
+    """Listed organisations, as HSDS 3.0 organizations."""
+
     @extend_schema(
         operation_id="getPaginatedListOfOrganizations",
         summary="HSDS organizations",
@@ -231,6 +241,8 @@ class HSDSOrganizationList(HSDSView):
 
 
 class HSDSOrganizationDetail(HSDSView):
+    """One organisation with its published services."""
+
     @extend_schema(
         operation_id="getOrganizationById",
         summary="One HSDS organization",
@@ -278,6 +290,8 @@ def sal_full(link) -> dict:
 
 
 class HSDSServiceAtLocationList(HSDSView):
+    """Each published service at each of its locations."""
+
     @extend_schema(
         operation_id="getPaginatedListOfServiceAtLocation",
         summary="HSDS services at locations",
@@ -294,6 +308,8 @@ class HSDSServiceAtLocationList(HSDSView):
 
 
 class HSDSServiceAtLocationDetail(HSDSView):
+    """One service at one location, with its sessions there."""
+
     @extend_schema(
         operation_id="getServiceAtLocationWithNestedDataById",
         summary="One HSDS service at a location",
@@ -306,6 +322,8 @@ class HSDSServiceAtLocationDetail(HSDSView):
 
 
 class HSDSTaxonomyList(HSDSView):
+    """Our controlled vocabularies, as HSDS taxonomies."""
+
     @extend_schema(
         operation_id="getPaginatedListOfTaxonomies",
         summary="HSDS taxonomies",
@@ -319,6 +337,8 @@ class HSDSTaxonomyList(HSDSView):
 
 
 class HSDSTaxonomyDetail(HSDSView):
+    """One of our vocabularies, as an HSDS taxonomy."""
+
     @extend_schema(
         operation_id="getTaxonomyById",
         summary="One HSDS taxonomy",
@@ -332,6 +352,8 @@ class HSDSTaxonomyDetail(HSDSView):
 
 
 class HSDSTaxonomyTermList(HSDSView):
+    """Every value of our vocabularies, as HSDS taxonomy terms."""
+
     @extend_schema(
         operation_id="getPaginatedListOfTaxonomyTerms",
         summary="HSDS taxonomy terms",
@@ -363,6 +385,8 @@ class HSDSTaxonomyTermList(HSDSView):
 
 
 class HSDSTaxonomyTermDetail(HSDSView):
+    """One vocabulary value, as an HSDS taxonomy term."""
+
     @extend_schema(
         operation_id="getTaxonomyTermById",
         summary="One HSDS taxonomy term",

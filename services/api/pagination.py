@@ -45,6 +45,54 @@ class DirectoryPagination(PageNumberPagination):
             raise NotFound({"page": ["There is no page with that number."]}) from None
 
 
+class ServiceSearchPagination(DirectoryPagination):
+    """Search results, with the searched place and (on request) facet counts."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        response = super().get_paginated_response_schema(schema)
+        option = {
+            "type": "object",
+            "properties": {
+                "slug": {"type": "string", "description": "The option's value."},
+                "name": {"type": "string", "description": "The option's name."},
+                "count": {"type": "integer", "description": "Results if it were also chosen."},
+                "selected": {"type": "boolean", "description": "Whether it is chosen now."},
+            },
+        }
+        response["properties"]["facets"] = {
+            "type": "object",
+            "description": "Only with facets=true: for each filter, every option with a count.",
+            "additionalProperties": {"type": "array", "items": option},
+        }
+        response["properties"]["location"] = {
+            "type": "object",
+            "nullable": True,
+            "description": "Where near, lat and lon were understood to be (null if not given). "
+            "kind is postcode, district, place, coordinates, ambiguous (see choices), "
+            "not_found or invalid; only a found place filters and sorts by distance.",
+            "properties": {
+                "kind": {"type": "string"},
+                "label": {"type": "string", "description": "The place in words."},
+                "latitude": {"type": "number", "nullable": True},
+                "longitude": {"type": "number", "nullable": True},
+                "council_area": {"type": "string", "nullable": True, "description": "Slug."},
+                "choices": {
+                    "type": "array",
+                    "description": "Places with that name: search again with one's value.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "council_area": {"type": "string"},
+                            "value": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+        return response
+
+
 class HSDSPagination(PageNumberPagination):
     """The HSDS 3.0 paginated envelope. A page past the end is an empty page, not an error."""
 

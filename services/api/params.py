@@ -44,6 +44,23 @@ def facet_data(filterset: ServiceFilterSet) -> dict:
     }
 
 
+def location_data(filterset: ServiceFilterSet) -> dict | None:
+    place = filterset.location
+    if place is None:
+        return None
+    return {
+        "kind": str(place.kind),
+        "label": place.label,
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "council_area": place.council_area,
+        "choices": [
+            {"name": c.name, "council_area": c.council_area, "value": c.value}
+            for c in place.choices
+        ],
+    }
+
+
 def _param(name: str, description: str, type_=OpenApiTypes.STR, many=False, enum=None):
     return OpenApiParameter(
         name, type_, OpenApiParameter.QUERY, description=description, many=many, enum=enum,

@@ -23,8 +23,8 @@ from services.models import (
 
 from .authentication import OrganisationTokenAuthentication
 from .caching import ConditionalGetMixin
-from .pagination import DirectoryPagination
-from .params import SERVICE_LIST_PARAMETERS, facet_data, service_search
+from .pagination import DirectoryPagination, ServiceSearchPagination
+from .params import SERVICE_LIST_PARAMETERS, facet_data, location_data, service_search
 from .permissions import OrganisationTokenOnly, ReadOrOrganisationTokenWrite, token_of
 from .serializers import (
     AreaSerializer,
@@ -104,8 +104,12 @@ class ServiceViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Services in the directory. Anyone can search and read them; an organisation token
+    can add its organisation's services, change them and archive them."""
+
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [ReadOrOrganisationTokenWrite]
+    pagination_class = ServiceSearchPagination
 
     def get_queryset(self):
         visible = Q(status=Service.Status.ACTIVE, organisation__is_active=True)
@@ -124,6 +128,7 @@ class ServiceViewSet(
         page = self.paginate_queryset(filterset.qs.with_listing_data())
         self.newest(page)
         response = self.get_paginated_response(ServiceListSerializer(page, many=True).data)
+        response.data["location"] = location_data(filterset)
         if with_facets:
             response.data["facets"] = facet_data(filterset)
         return response
@@ -157,6 +162,8 @@ class ServiceViewSet(
     ),
 )
 class OrganisationViewSet(DirectoryAPIView, viewsets.ReadOnlyModelViewSet):
+    """Organisations listed in the directory."""
+
     def get_queryset(self):
         queryset = Organisation.objects.live().order_by("name", "pk")
         if self.action == "retrieve":
@@ -179,6 +186,8 @@ class OrganisationViewSet(DirectoryAPIView, viewsets.ReadOnlyModelViewSet):
     summary="Council areas and health boards", responses={200: AreaSerializer(many=True)}
 )
 class AreaList(DirectoryAPIView, APIView):
+    """Scotland's 32 council areas and 14 health boards: the values of the area parameter."""
+
     def get(self, request):
         areas = Area.objects.select_related("health_board").order_by("kind", "name")
         return Response(AreaSerializer(areas, many=True).data)
@@ -195,6 +204,8 @@ def _choices(parameter: str, name: str, description: str, choices) -> dict:
     responses={200: VocabularySerializer(many=True)},
 )
 class VocabularyList(DirectoryAPIView, APIView):
+    """Every controlled vocabulary, so clients can build filters."""
+
     def get(self, request):
         data = [
             {
@@ -258,6 +269,8 @@ class OwnRecordsViewSet(
     ),
 )
 class LocationViewSet(OwnRecordsViewSet):
+    """Your organisation's buildings (organisation token needed)."""
+
     serializer_class = LocationWriteSerializer
     queryset = Location.objects.none()  # For the schema; get_queryset() is what runs.
 
@@ -288,6 +301,8 @@ class LocationViewSet(OwnRecordsViewSet):
     destroy=extend_schema(summary="Remove a session", responses={204: None, **WRITE_ERRORS}),
 )
 class ScheduleViewSet(OwnRecordsViewSet):
+    """Your organisation's regular sessions (organisation token needed)."""
+
     serializer_class = ScheduleWriteSerializer
     queryset = Schedule.objects.none()  # For the schema; get_queryset() is what runs.
 
