@@ -2,7 +2,10 @@ import datetime
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
+
+from services.vocabulary_loader import VOCABULARY_RELATIONS, attach_vocabularies
 
 
 class LocationQuerySet(models.QuerySet):
@@ -39,38 +42,57 @@ class ServiceQuerySet(models.QuerySet):
         )
         return self.exclude(restricted)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._vocabulary_relations: tuple[str, ...] = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._vocabulary_relations = self._vocabulary_relations
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if not fetched and self._vocabulary_relations and self._iterable_class is ModelIterable:
+            attach_vocabularies(self._result_cache, self._vocabulary_relations)
+
+    def with_vocabularies(self, relations=VOCABULARY_RELATIONS) -> "ServiceQuerySet":
+        """Prefetch the vocabulary relations of the fetched services in one query."""
+        clone = self._chain()
+        clone._vocabulary_relations = tuple(relations)
+        return clone
+
     def with_listing_data(self) -> "ServiceQuerySet":
-        """Everything a results page or list endpoint renders, in a fixed number of queries."""
+        """Everything a results page or list endpoint renders, in a fixed number of queries:
+        the services, their vocabularies (one query for all six), areas, locations,
+        schedules and upcoming course runs."""
         from services.models import CourseRun, Schedule, ServiceAtLocation
 
-        return self.select_related("organisation").prefetch_related(
-            "types",
-            "access_routes",
-            "lived_experience",
-            "audiences",
-            "delivery_modes",
-            "languages",
-            "areas",
-            Prefetch(
-                "service_locations",
-                queryset=ServiceAtLocation.objects.select_related(
-                    "location__council_area"
-                ).order_by("location__name"),
-            ),
-            Prefetch(
-                "schedules",
-                queryset=Schedule.objects.select_related("location").order_by(
-                    "weekday", "opens_at"
+        return (
+            self.select_related("organisation")
+            .with_vocabularies()
+            .prefetch_related(
+                "areas",
+                Prefetch(
+                    "service_locations",
+                    queryset=ServiceAtLocation.objects.select_related(
+                        "location__council_area"
+                    ).order_by("location__name"),
                 ),
-            ),
-            Prefetch(
-                "course_runs",
-                queryset=CourseRun.objects.upcoming(),
-                to_attr="upcoming_course_runs",
-            ),
+                Prefetch(
+                    "schedules",
+                    queryset=Schedule.objects.select_related("location").order_by(
+                        "weekday", "opens_at"
+                    ),
+                ),
+                Prefetch(
+                    "course_runs",
+                    queryset=CourseRun.objects.upcoming(),
+                    to_attr="upcoming_course_runs",
+                ),
+            )
         )
-
-    # Search (implemented in services/search.py, shared with ServiceFilterSet).
 
     def keyword(self, text: str) -> "ServiceQuerySet":
         """Match words in the name, summary, description or organisation name
