@@ -76,3 +76,45 @@ def problem_fixed(*, to: str, service_name: str) -> None:
         None,
         [to],
     )
+
+
+def review_reminder(*, to: str, organisation, items: list) -> None:
+    """`items`: (service, "still correct" link) pairs. The links work without signing in."""
+    days = getattr(settings, "REVIEW_LINK_DAYS", 30)
+    months = getattr(settings, "REVIEW_OVERDUE_MONTHS", 6)
+    lines = []
+    for service, link in items:
+        checked = (
+            f"last checked {service.last_checked_at:%d %B %Y}"
+            if service.last_checked_at
+            else "never checked"
+        )
+        lines.append(f"- {service.name} ({checked})\n  Still correct? {link}\n")
+    send_mail(
+        f"Please check your listings on the Recovery Directory ({organisation.name})",
+        f"These listings of {organisation.name} have not been checked for {months} months or "
+        "more. People rely on them being right.\n\n"
+        + "\n".join(lines)
+        + "\nIf a listing is still correct, open its link and press the button: you do not "
+        f"need to sign in. The links work for {days} days.\n\n"
+        f"If something has changed, sign in and update it: {_url('login')}\n",
+        None,
+        [to],
+    )
+
+
+def stale_listings_digest(*, to: list[str], services: list) -> None:
+    months = getattr(settings, "STALE_LISTING_MONTHS", 12)
+    lines = [
+        f"- {s.name} ({s.organisation.name}): {settings.SITE_URL}"
+        f"{reverse('admin:services_service_change', args=[s.pk])}"
+        for s in services
+    ]
+    send_mail(
+        f"{len(services)} listings not checked for {months} months",
+        f"Nobody has confirmed these listings for {months} months or more. The public pages "
+        "now say they may be out of date. Please contact the organisations, or mark the "
+        "listings inactive.\n\n" + "\n".join(lines) + "\n",
+        None,
+        to,
+    )

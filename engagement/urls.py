@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feedback, views_shortlists
+from . import views, views_feedback, views_reviews, views_shortlists
 
 app_name = "engagement"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     ),
     path("suggest/", views_feedback.suggest_service, name="suggest"),
     path("suggest/sent/", views_feedback.suggest_sent, name="suggest_sent"),
+    # Keeping listings up to date
+    path("still-correct/<str:token>/", views_reviews.still_correct, name="still_correct"),
 ]

@@ -1,6 +1,7 @@
 from .feedback import ProblemReport, Suggestion
 from .insight import SearchAggregate
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
+from .reviews import ReviewReminder
 from .shortlists import SavedShortlist, SharedShortlist
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "ProblemReport",
     "Referral",
     "ReferralEvent",
+    "ReviewReminder",
     "SavedShortlist",
     "SearchAggregate",
     "SharedShortlist",
