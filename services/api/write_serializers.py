@@ -68,7 +68,11 @@ class ModelCleanSerializer(serializers.ModelSerializer):
             candidate.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(drf_errors(error)) from None
-        return attrs
+        # Keep what the model normalised while cleaning (e.g. "pa11aa" -> "PA1 1AA").
+        return {
+            name: value if name in self.relation_fields else getattr(candidate, name)
+            for name, value in attrs.items()
+        }
 
     def split(self, attrs: dict) -> tuple[dict, dict]:
         relations = {name: attrs.pop(name) for name in self.relation_fields if name in attrs}
