@@ -24,7 +24,7 @@ def home_for(user) -> str:
     if is_link_worker(user):
         return reverse("engagement:referral_list")
     if is_moderator(user) or organisation_ids_for(user):
-        return "/dashboard/"  # the organisation dashboard (engagement:dashboard)
+        return reverse("engagement:dashboard")
     return reverse("services:home")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from services.models import Service
 from services.models.organisations import OrganisationMembership
 
 from . import emails
+from .actions import mark_listing_checked
 from .models import ReviewReminder
 
 TOKEN_SALT = "engagement.reminders.still-correct"
@@ -69,13 +70,10 @@ def resolve_token(token: str) -> tuple[Service, "object"]:
     return service, user
 
 
-@transaction.atomic
 def confirm_still_correct(*, service: Service, user) -> None:
     """One click from a reminder email: the listing is checked today, by the member the email
     was sent to, recorded in the listing's history."""
-    service._history_user = user
-    service._change_reason = CHECKED_REASON
-    service.mark_checked(user)
+    mark_listing_checked(service=service, user=user, reason=CHECKED_REASON)
 
 
 @dataclass
@@ -91,11 +89,15 @@ def _not_mentioned_since(queryset, kind: str, today: datetime.date):
     return queryset.exclude(pk__in=recently.values("service_id"))
 
 
-def due_for_review(queryset, days: int):
-    """`needs_review(days)`, except that a listing never checked counts from when it was
-    created: a listing added last week is not overdue."""
+def not_checked_for(days: int) -> Q:
+    """Not checked for `days`; a listing never checked counts from when it was added, so a
+    listing added last week is not overdue."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
-    return queryset.needs_review(days).exclude(last_checked_at__isnull=True, created_at__gte=cutoff)
+    return Q(last_checked_at__lt=cutoff) | Q(last_checked_at__isnull=True, created_at__lt=cutoff)
+
+
+def due_for_review(queryset, days: int):
+    return queryset.needs_review(days).filter(not_checked_for(days))
 
 
 def _reviewable():

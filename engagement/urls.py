@@ -33,4 +33,10 @@ urlpatterns = [
     path("suggest/sent/", views_feedback.suggest_sent, name="suggest_sent"),
     # Keeping listings up to date
     path("still-correct/<str:token>/", views_reviews.still_correct, name="still_correct"),
+    path("dashboard/", views_reviews.dashboard, name="dashboard"),
+    path(
+        "dashboard/services/<uuid:pk>/checked/",
+        views_reviews.dashboard_mark_checked,
+        name="dashboard_mark_checked",
+    ),
 ]
