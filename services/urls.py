@@ -6,6 +6,11 @@ app_name = "services"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("services/<slug:slug>/", views.service, name="service"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("areas/", views.areas, name="areas"),
+    path("areas/<slug:slug>/", views.area, name="area"),
     path("help-now/", views.crisis, name="crisis"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -1,4 +1,4 @@
-"""Public pages of the directory. Search and listing pages are added alongside these."""
+"""Information pages of the directory and the error handlers."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from .models import ServiceType
+from services.models import ServiceType
 
 
 @require_safe

@@ -5,6 +5,7 @@ import checkboxesModule from "@scottish-government/design-system/dist/scripts/co
 import skipLinksModule from "@scottish-government/design-system/dist/scripts/components/skip-links/skip-links";
 
 import initQuickExit from "./quick-exit.js";
+import initSearch from "./search.js";
 
 // The design system ships CommonJS with `exports.default`. Depending on how the bundler treats
 // the importing file, a default import is either that value or the whole exports object.
@@ -34,6 +35,7 @@ function init() {
         }
     }
     skipLinks.init();
+    initSearch();
 }
 
 if (document.readyState === "loading") {

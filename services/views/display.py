@@ -1,0 +1,219 @@
+"""What the public pages show about a listing, worked out in Python so templates stay dumb:
+the next sessions (from prefetched schedules, no queries), schedule wording, times in plain
+English, and the cards of a results list."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
+
+from services.models import Schedule, Service
+
+LONDON = ZoneInfo("Europe/London")
+PAGE_SIZE = 20
+
+
+# Times -------------------------------------------------------------------------------------
+
+
+def _clock(moment: datetime.time) -> tuple[str, str]:
+    """(figure, suffix): 6pm is ("6", "pm"), 6:30pm ("6:30", "pm"), noon ("midday", "")."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return ("midnight" if moment.hour == 0 else "midday"), ""
+    hour = moment.hour % 12 or 12
+    figure = f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
+    return figure, "am" if moment.hour < 12 else "pm"
+
+
+def time_range(opens: datetime.time, closes: datetime.time) -> str:
+    """ "6–8pm", "10am–2pm", "10:30am–midday"."""
+    start, start_suffix = _clock(opens)
+    end, end_suffix = _clock(closes)
+    if start_suffix and start_suffix == end_suffix:
+        return f"{start}–{end}{end_suffix}"
+    return f"{start}{start_suffix}–{end}{end_suffix}"
+
+
+def long_date(day: datetime.date) -> str:
+    """ "3 March 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_day(day: datetime.date) -> str:
+    """ "Tue 3 Dec"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def stale_period() -> str:
+    """How long "not checked for over …" means, in words."""
+    months = settings.STALE_LISTING_MONTHS
+    if months % 12 == 0:
+        years = months // 12
+        return "a year" if years == 1 else f"{years} years"
+    return "a month" if months == 1 else f"{months} months"
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    start: datetime.datetime
+    end: datetime.datetime
+    schedule: Schedule
+
+    @property
+    def times(self) -> str:
+        return time_range(self.start.time(), self.end.time())
+
+    @property
+    def day(self) -> str:
+        return short_day(self.start.date())
+
+    @property
+    def until(self) -> str:
+        figure, suffix = _clock(self.end.time())
+        return figure + suffix
+
+    @property
+    def label(self) -> str:
+        return f"{self.day}, {self.times}"
+
+    def is_on_at(self, moment: datetime.datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+def upcoming_sessions(schedules, count: int, now: datetime.datetime | None = None) -> list[Session]:
+    """The next `count` sessions of these schedules (course sessions only within their run's
+    dates), soonest first. Reads `schedule.course_run`: select it with the schedules."""
+    now = (now or timezone.now()).astimezone(LONDON)
+    found: list[Session] = []
+    for schedule in schedules:
+        run, after = schedule.course_run, now
+        if run is not None:
+            if run.end_date < now.date():
+                continue
+            after = max(now, datetime.datetime.combine(run.start_date, datetime.time(), LONDON))
+        for start, end in schedule.next_occurrences(after, count):
+            if run is not None and start.date() > run.end_date:
+                break
+            found.append(Session(start, end, schedule))
+    return sorted(found, key=lambda session: (session.start, session.end))[:count]
+
+
+def describe_schedule(schedule: Schedule) -> str:
+    """ "Every Tuesday, 6–8pm", "First Monday of the month, 10am–midday"."""
+    day = schedule.get_weekday_display()
+    if schedule.frequency == Schedule.Frequency.FORTNIGHTLY:
+        when = f"Every other {day}"
+    elif schedule.frequency == Schedule.Frequency.MONTHLY:
+        when = f"{schedule.get_week_of_month_display()} {day} of the month"
+    else:
+        when = f"Every {day}"
+    return f"{when}, {time_range(schedule.opens_at, schedule.closes_at)}"
+
+
+def current_schedules(today: datetime.date | None = None) -> QuerySet:
+    """Schedules that have not ended, with their course run (for `upcoming_sessions`)."""
+    today = today or timezone.localdate()
+    return (
+        Schedule.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+            Q(course_run__isnull=True) | Q(course_run__end_date__gte=today),
+        )
+        .select_related("course_run", "location")
+        .order_by("weekday", "opens_at")
+    )
+
+
+# Cards -------------------------------------------------------------------------------------
+
+
+# Vocabularies a card lists, fetched for a whole page in one query.
+CARD_RELATIONS = ("types", "access_routes", "lived_experience")
+NO_LIVED_EXPERIENCE = "none-stated"
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    name: str
+
+
+def with_card_data(queryset: QuerySet) -> QuerySet:
+    """What a result card shows besides its vocabularies (see `cards`): 1 query for the
+    schedules after the page's own, whatever the page size."""
+    return queryset.select_related("organisation").prefetch_related(
+        Prefetch("schedules", queryset=current_schedules(), to_attr="current_schedules")
+    )
+
+
+def _card_terms(service_ids: list) -> dict[tuple[str, object], list[Term]]:
+    """{(relation, service id): [Term, …]} for CARD_RELATIONS, in one query."""
+    combined = None
+    for relation in CARD_RELATIONS:
+        field = Service._meta.get_field(relation)
+        target = field.m2m_reverse_field_name()
+        part = (
+            field.remote_field.through.objects.filter(service_id__in=service_ids)
+            .annotate(
+                relation=Value(relation),
+                slug=F(f"{target}__slug"),
+                name=F(f"{target}__name"),
+                position=F(f"{target}__position"),
+            )
+            .values("relation", "service_id", "slug", "name", "position")
+            .order_by()
+        )
+        combined = part if combined is None else combined.union(part, all=True)
+    terms: dict[tuple[str, object], list[Term]] = defaultdict(list)
+    for row in combined.order_by("relation", "position", "name") if service_ids else ():
+        terms[row["relation"], row["service_id"]].append(Term(row["slug"], row["name"]))
+    return terms
+
+
+@dataclass(frozen=True)
+class Card:
+    service: Service
+    types: list[Term]
+    access_routes: list[Term]
+    lived_experience: list[Term]
+    next_session: Session | None
+    is_on_now: bool
+    distance_km: float | None
+    is_stale: bool
+    in_national_group: bool
+
+
+def cards(services, now: datetime.datetime | None = None) -> list[Card]:
+    """Result cards for services from a `with_card_data` queryset (1 more query)."""
+    now = now or timezone.now()
+    services = list(services)
+    terms = _card_terms([service.pk for service in services])
+    result = []
+    for service in services:
+        sessions = upcoming_sessions(service.current_schedules, 1, now)
+        stale = getattr(service, "listing_is_stale", None)
+        national = getattr(service, "in_national_group", False)
+        result.append(
+            Card(
+                service=service,
+                types=terms[CARD_RELATIONS[0], service.pk],
+                access_routes=terms[CARD_RELATIONS[1], service.pk],
+                lived_experience=[
+                    term
+                    for term in terms[CARD_RELATIONS[2], service.pk]
+                    if term.slug != NO_LIVED_EXPERIENCE
+                ],
+                next_session=sessions[0] if sessions else None,
+                is_on_now=bool(sessions) and sessions[0].is_on_at(now),
+                distance_km=None if national else getattr(service, "distance_km", None),
+                is_stale=service.is_stale(now) if stale is None else stale,
+                in_national_group=national,
+            )
+        )
+    return result

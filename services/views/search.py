@@ -1,0 +1,270 @@
+"""`/search/`: the results page. Every state is a GET address, so any search can be shared,
+bookmarked or opened without JavaScript. What people type and where they are is never
+logged; only anonymous counters are kept (engagement.insight)."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from engagement.insight import record_search
+from services import search as search_core
+from services.filters import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
+from services.geo import LocationKind
+from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Weekday
+
+from .display import PAGE_SIZE, Card, cards, stale_period, with_card_data
+
+RADIUS_CHOICES = (1, 2, 5, 10, 25, 50, 100, 200)
+WIDER_RADII = (25, 50, 100)
+# Parameters recorded (as known slugs only) in the anonymous search counters.
+COUNTED_PARAMETERS = (*VOCABULARY_PARAMETERS, "accessibility", "area", "day")
+# Parameters shown as removable filters, in this order.
+FILTER_PARAMETERS = (
+    "q",
+    *VOCABULARY_PARAMETERS,
+    "accessibility",
+    "area",
+    "day",
+    "age",
+    "free",
+    "accepting",
+    "open_now",
+    "include_national",
+)
+DAY_NAMES = {slug: Weekday(number).label for number, slug in enumerate(WEEKDAY_SLUGS)}
+# Filters whose value is true/false: shown only when they change the results.
+SWITCHES = {
+    "free": (True, "Free"),
+    "accepting": (True, "Taking new people"),
+    "open_now": (True, "Open now"),
+    "include_national": (False, "Hide online and national services"),
+}
+
+
+def url_with(params: QueryDict, **changes) -> str:
+    """`?…` for these parameters with some replaced in place (None removes one), always on
+    page 1, so links read like the address they came from."""
+    pairs = []
+    for name, values in params.lists():
+        if name == "page":
+            continue
+        if name not in changes:
+            pairs.extend((name, value) for value in values)
+        elif changes[name] is not None:
+            pairs.append((name, changes.pop(name)))
+    pairs.extend(
+        (name, value) for name, value in changes.items() if value is not None and name not in params
+    )
+    return f"?{urlencode(pairs)}"
+
+
+def url_without(params: QueryDict, name: str, value: str) -> str:
+    params = params.copy()
+    params.setlist(name, [kept for kept in params.getlist(name) if kept != value])
+    if not params.getlist(name):
+        del params[name]
+    return url_with(params)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+def _labelled_values(filterset: ServiceFilterSet, name: str, params: QueryDict):
+    """(label, value as sent) for each value of one parameter that changes the results."""
+    value = filterset.form.cleaned_data.get(name)
+    if name in SWITCHES:
+        wanted, label = SWITCHES[name]
+        return [(label, raw) for raw in params.getlist(name)] if value is wanted else []
+    if name in ("q", "age"):
+        if value in (None, ""):
+            return []
+        label = f"Words: {value}" if name == "q" else f"Age: {value}"
+        return [(label, raw) for raw in params.getlist(name)]
+    if name == "day":
+        return [(f"Day: {DAY_NAMES[day]}", day) for day in value or ()]
+    legend = filterset.filters[name].label
+    return [(f"{legend}: {option.name}", option.slug) for option in value or ()]
+
+
+def active_filters(filterset: ServiceFilterSet, params: QueryDict) -> list[ActiveFilter]:
+    """Each valid filter value in use, with the address of the same search without it."""
+    return [
+        ActiveFilter(label, url_without(params, name, raw))
+        for name in FILTER_PARAMETERS
+        for label, raw in _labelled_values(filterset, name, params)
+    ]
+
+
+@dataclass
+class Results:
+    page: Page
+    page_range: list
+    total: int
+    national_total: int
+    local_cards: list[Card]
+    national_cards: list[Card]
+    facets: dict = field(default_factory=dict)
+
+    @property
+    def local_total(self) -> int:
+        return self.total - self.national_total
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, already worked out with the group totals (1 query)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property.
+
+
+def _totals(filterset: ServiceFilterSet) -> tuple[int, int]:
+    queryset = filterset.qs.order_by()
+    if not filterset.is_grouped:
+        return queryset.count(), 0
+    totals = queryset.aggregate(
+        total=Count("pk"), national=Count("pk", filter=Q(in_national_group=True))
+    )
+    return totals["total"], totals["national"]
+
+
+def results(filterset: ServiceFilterSet, page_number) -> Results:
+    total, national_total = _totals(filterset)
+    paginator = CountedPaginator(with_card_data(filterset.qs), PAGE_SIZE, total)
+    page = paginator.get_page(page_number)
+    page_cards = cards(page.object_list)
+    return Results(
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        total=total,
+        national_total=national_total,
+        local_cards=[card for card in page_cards if not card.in_national_group],
+        national_cards=[card for card in page_cards if card.in_national_group],
+        facets=filterset.facets(),
+    )
+
+
+def _record(filterset: ServiceFilterSet, total: int) -> None:
+    data = filterset.form.cleaned_data
+    counted = {}
+    for name in COUNTED_PARAMETERS:
+        values = data.get(name) or ()
+        counted[name] = [getattr(value, "slug", value) for value in values]
+    location = filterset.location
+    record_search(
+        council_area_slug=location.council_area if filterset.is_grouped else None,
+        filters={name: values for name, values in counted.items() if values},
+        result_count=total,
+    )
+
+
+def _sort_choices(filterset: ServiceFilterSet) -> list[tuple[str, str]]:
+    choices = [
+        (value, label)
+        for value, label in Sort.choices
+        if value != Sort.DISTANCE or filterset.is_grouped
+    ]
+    data = filterset.form.cleaned_data
+    if data.get("q") and not filterset.is_grouped and connection.vendor == "postgresql":
+        choices.insert(0, ("", "Best match"))
+    return choices
+
+
+def _radius_choices(current: float) -> list[tuple[str, str]]:
+    values = sorted({*RADIUS_CHOICES, current})
+    return [(f"{value:g}", f"Within {value:g} km") for value in values]
+
+
+def _extra_options() -> dict[str, list[tuple[str, str]]]:
+    """Options of the filters shown without counts, in one query."""
+    return search_core.facet_options({"accessibility": AccessibilityFeature, "language": Language})
+
+
+def _wider_links(filterset: ServiceFilterSet, params: QueryDict) -> list[tuple[int, str]]:
+    if not filterset.is_grouped:
+        return []
+    current = filterset.search_radius_km
+    return [(km, url_with(params, radius_km=str(km))) for km in WIDER_RADII if km > current][:2]
+
+
+def _errors(filterset: ServiceFilterSet) -> list[tuple[str, str]]:
+    """(message, id of the control to fix) for the error summary."""
+    anchors = {"lat": "id_near", "lon": "id_near", **{name: f"id_{name}" for name in SWITCHES}}
+    return [
+        (message, anchors.get(name, f"id_{name}"))
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+
+
+def _location_links(filterset: ServiceFilterSet, params: QueryDict) -> list[tuple[str, str]]:
+    """Places to search instead, when the one typed was not found or is ambiguous."""
+    location = filterset.location
+    if location is None:
+        return []
+    if location.kind == LocationKind.AMBIGUOUS:
+        return [
+            (
+                f"{choice.name}, {choice.council_area}" if choice.council_area else choice.name,
+                url_with(params, near=choice.value, lat=None, lon=None),
+            )
+            for choice in location.choices
+        ]
+    return [
+        (suggestion, url_with(params, near=suggestion, lat=None, lon=None))
+        for suggestion in location.suggestions
+    ]
+
+
+def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | None) -> dict:
+    data = filterset.form.cleaned_data
+    return {
+        "filterset": filterset,
+        "data": data,
+        "errors": _errors(filterset),
+        "location": filterset.location,
+        "location_links": _location_links(filterset, params),
+        "results": found,
+        "active_filters": active_filters(filterset, params),
+        "wider_links": _wider_links(filterset, params),
+        "include_national_url": url_with(params, include_national=None),
+        "search_everywhere_url": url_with(params, near=None, lat=None, lon=None),
+        "chosen": {name: params.getlist(name) for name in ("day", "accessibility", "language")},
+        "switch_errors": [
+            (name, message) for name in SWITCHES for message in filterset.errors.get(name, ())
+        ],
+        "sort_choices": _sort_choices(filterset),
+        "current_sort": data.get("sort") or ("distance" if filterset.is_grouped else ""),
+        "radius_choices": _radius_choices(filterset.search_radius_km),
+        "current_radius": f"{filterset.search_radius_km:g}",
+        "options": _extra_options(),
+        "days": filterset.filters["day"].extra["choices"],
+        "stale_period": stale_period(),
+        "params": params,
+    }
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    filterset = ServiceFilterSet(request.GET)
+    filterset.is_valid()
+    location = filterset.location
+    lost = location is not None and location.kind in (
+        LocationKind.NOT_FOUND,
+        LocationKind.AMBIGUOUS,
+    )
+    found = None if lost else results(filterset, request.GET.get("page"))
+    first_page = request.GET.get("page", "1") in ("", "1")
+    if found and first_page and not filterset.errors:
+        _record(filterset, found.total)
+    context = _context(filterset, request.GET, found)
+    return render(request, "services/search.html", {**context, "location_lost": lost})
