@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feedback, views_reviews, views_shortlists
+from . import views, views_feedback, views_insight, views_reviews, views_shortlists
 
 app_name = "engagement"
 
@@ -39,4 +39,8 @@ urlpatterns = [
         views_reviews.dashboard_mark_checked,
         name="dashboard_mark_checked",
     ),
+    # Insight for moderators
+    path("insight/", views_insight.insight, name="insight"),
+    path("insight/areas.csv", views_insight.insight_csv, {"kind": "areas"}, name="insight_areas"),
+    path("insight/types.csv", views_insight.insight_csv, {"kind": "types"}, name="insight_types"),
 ]
