@@ -3,12 +3,11 @@ the next sessions (from prefetched schedules, no queries), schedule wording, tim
 English, and the cards of a results list."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from services.models import Schedule, Service
@@ -133,55 +132,29 @@ def current_schedules(today: datetime.date | None = None) -> QuerySet:
 # Cards -------------------------------------------------------------------------------------
 
 
-# Vocabularies a card lists, fetched for a whole page in one query.
+# Vocabularies a card lists, loaded for a whole page in one query.
 CARD_RELATIONS = ("types", "access_routes", "lived_experience")
 NO_LIVED_EXPERIENCE = "none-stated"
 
 
-@dataclass(frozen=True)
-class Term:
-    slug: str
-    name: str
-
-
 def with_card_data(queryset: QuerySet) -> QuerySet:
-    """What a result card shows besides its vocabularies (see `cards`): 1 query for the
-    schedules after the page's own, whatever the page size."""
-    return queryset.select_related("organisation").prefetch_related(
-        Prefetch("schedules", queryset=current_schedules(), to_attr="current_schedules")
-    )
-
-
-def _card_terms(service_ids: list) -> dict[tuple[str, object], list[Term]]:
-    """{(relation, service id): [Term, …]} for CARD_RELATIONS, in one query."""
-    combined = None
-    for relation in CARD_RELATIONS:
-        field = Service._meta.get_field(relation)
-        target = field.m2m_reverse_field_name()
-        part = (
-            field.remote_field.through.objects.filter(service_id__in=service_ids)
-            .annotate(
-                relation=Value(relation),
-                slug=F(f"{target}__slug"),
-                name=F(f"{target}__name"),
-                position=F(f"{target}__position"),
-            )
-            .values("relation", "service_id", "slug", "name", "position")
-            .order_by()
+    """What a result card shows: 2 queries after the page's own (vocabularies, schedules),
+    whatever the page size."""
+    return (
+        queryset.select_related("organisation")
+        .with_vocabularies(CARD_RELATIONS)
+        .prefetch_related(
+            Prefetch("schedules", queryset=current_schedules(), to_attr="current_schedules")
         )
-        combined = part if combined is None else combined.union(part, all=True)
-    terms: dict[tuple[str, object], list[Term]] = defaultdict(list)
-    for row in combined.order_by("relation", "position", "name") if service_ids else ():
-        terms[row["relation"], row["service_id"]].append(Term(row["slug"], row["name"]))
-    return terms
+    )
 
 
 @dataclass(frozen=True)
 class Card:
     service: Service
-    types: list[Term]
-    access_routes: list[Term]
-    lived_experience: list[Term]
+    types: list
+    access_routes: list
+    lived_experience: list
     next_session: Session | None
     is_on_now: bool
     distance_km: float | None
@@ -190,10 +163,8 @@ class Card:
 
 
 def cards(services, now: datetime.datetime | None = None) -> list[Card]:
-    """Result cards for services from a `with_card_data` queryset (1 more query)."""
+    """Result cards for services from a `with_card_data` queryset."""
     now = now or timezone.now()
-    services = list(services)
-    terms = _card_terms([service.pk for service in services])
     result = []
     for service in services:
         sessions = upcoming_sessions(service.current_schedules, 1, now)
@@ -202,11 +173,11 @@ def cards(services, now: datetime.datetime | None = None) -> list[Card]:
         result.append(
             Card(
                 service=service,
-                types=terms[CARD_RELATIONS[0], service.pk],
-                access_routes=terms[CARD_RELATIONS[1], service.pk],
+                types=list(service.types.all()),
+                access_routes=list(service.access_routes.all()),
                 lived_experience=[
                     term
-                    for term in terms[CARD_RELATIONS[2], service.pk]
+                    for term in service.lived_experience.all()
                     if term.slug != NO_LIVED_EXPERIENCE
                 ],
                 next_session=sessions[0] if sessions else None,

@@ -32,40 +32,22 @@ from .display import (
 )
 from .search import CountedPaginator
 
-VOCABULARY_RELATIONS = (
-    "types",
-    "access_routes",
-    "lived_experience",
-    "audiences",
-    "delivery_modes",
-    "languages",
-)
 SESSIONS_SHOWN = 3
 
 
 # Service -----------------------------------------------------------------------------------
 
 
-def _vocabulary(relation: str):
-    return Service._meta.get_field(relation).related_model
-
-
 def _service_queryset() -> QuerySet:
-    """A published service with everything its page shows: 12 queries in all."""
-    vocabularies = [
-        Prefetch(
-            relation, queryset=Service._meta.get_field(relation).related_model.objects.in_order()
-        )
-        for relation in VOCABULARY_RELATIONS
-    ]
+    """A published service with everything its page shows: 7 queries in all."""
     places = ServiceAtLocation.objects.select_related("location__council_area").prefetch_related(
         Prefetch("location__accessibility", queryset=AccessibilityFeature.objects.in_order())
     )
     return (
         Service.objects.published()
         .select_related("organisation")
+        .with_vocabularies()
         .prefetch_related(
-            *vocabularies,
             "areas",
             Prefetch("service_locations", queryset=places.order_by("location__name")),
             Prefetch("schedules", queryset=current_schedules(), to_attr="current_schedules"),
