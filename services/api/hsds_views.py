@@ -77,6 +77,10 @@ def hsds_object(name: str, required: list[str]) -> dict:
     }
 
 
+def page_of(item: dict) -> dict:
+    return HSDSPagination().get_paginated_response_schema({"type": "array", "items": item})
+
+
 SERVICE_SCHEMA = hsds_object("service", ["id", "name", "status"])
 ORGANIZATION_SCHEMA = hsds_object("organization", ["id", "name", "description"])
 SAL_SCHEMA = hsds_object("service_at_location", ["id"])
@@ -146,7 +150,7 @@ class HSDSServiceList(HSDSView):
         operation_id="getPaginatedListOfServices",
         summary="HSDS services",
         parameters=SERVICE_PARAMETERS,
-        responses={200: SERVICE_SCHEMA, **ERRORS},
+        responses={200: page_of(SERVICE_SCHEMA), **ERRORS},
     )
     def get(self, request):
         full = _flag(request, "full")
@@ -224,7 +228,7 @@ class HSDSOrganizationList(HSDSView):
             FULL,
             FULL_SERVICE,
         ],
-        responses={200: ORGANIZATION_SCHEMA, **ERRORS},
+        responses={200: page_of(ORGANIZATION_SCHEMA), **ERRORS},
     )
     def get(self, request):
         full, full_service = _flag(request, "full"), _flag(request, "full_service")
@@ -296,7 +300,7 @@ class HSDSServiceAtLocationList(HSDSView):
         operation_id="getPaginatedListOfServiceAtLocation",
         summary="HSDS services at locations",
         parameters=SERVICE_PARAMETERS,
-        responses={200: SAL_SCHEMA, **ERRORS},
+        responses={200: page_of(SAL_SCHEMA), **ERRORS},
     )
     def get(self, request):
         full = _flag(request, "full")
@@ -328,7 +332,7 @@ class HSDSTaxonomyList(HSDSView):
         operation_id="getPaginatedListOfTaxonomies",
         summary="HSDS taxonomies",
         parameters=[_param("search", "Words in the name."), *PAGE_PARAMETERS],
-        responses={200: TAXONOMY_SCHEMA, **ERRORS},
+        responses={200: page_of(TAXONOMY_SCHEMA), **ERRORS},
     )
     def get(self, request):
         text = request.query_params.get("search", "").strip().lower()
@@ -368,7 +372,7 @@ class HSDSTaxonomyTermList(HSDSView):
             ),
             _param("parent_id", "Accepted for compatibility: no term has a parent, so none match."),
         ],
-        responses={200: TERM_SCHEMA, **ERRORS},
+        responses={200: page_of(TERM_SCHEMA), **ERRORS},
     )
     def get(self, request):
         _flag(request, "top_only")

@@ -178,7 +178,7 @@ class ServiceListSerializer(serializers.ModelSerializer):
         locations = [link.location for link in service.service_locations.all()]
         return LocationBriefSerializer(locations, many=True).data
 
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_km(self, service: Service) -> float | None:
         distance = getattr(service, "distance_km", None)
         return None if distance is None else round(float(distance), 2)
@@ -187,7 +187,7 @@ class ServiceListSerializer(serializers.ModelSerializer):
     def get_next_sessions(self, service: Service) -> list:
         return SessionSerializer(next_sessions(service), many=True).data
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_html_url(self, service: Service) -> str | None:
         return absolute_url(service)
 
@@ -304,7 +304,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "is_verified": {"help_text": "True once directory moderators have checked it."},
         }
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_html_url(self, organisation: Organisation) -> str | None:
         return absolute_url(organisation)
 

@@ -56,4 +56,6 @@ urlpatterns = [
     path("hsds/", include((hsds_patterns, "hsds"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/ (including ids that cannot be in a URL) is a JSON 404.
+    re_path(r"^", views.not_found),
 ]

@@ -1,6 +1,8 @@
 """`/api/v1/`: the directory for anyone to read, and organisation tokens to write."""
 
 from django.db.models import Max, Prefetch, Q
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -70,6 +72,11 @@ class DirectoryAPIView(ConditionalGetMixin):
 
     def newest(self, records) -> None:
         self.last_modified = max((record.updated_at for record in records), default=None)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    return JsonResponse({"detail": "There is nothing at this address."}, status=404)
 
 
 def service_detail_queryset():
@@ -188,6 +195,8 @@ class OrganisationViewSet(DirectoryAPIView, viewsets.ReadOnlyModelViewSet):
 class AreaList(DirectoryAPIView, APIView):
     """Scotland's 32 council areas and 14 health boards: the values of the area parameter."""
 
+    pagination_class = None
+
     def get(self, request):
         areas = Area.objects.select_related("health_board").order_by("kind", "name")
         return Response(AreaSerializer(areas, many=True).data)
@@ -205,6 +214,8 @@ def _choices(parameter: str, name: str, description: str, choices) -> dict:
 )
 class VocabularyList(DirectoryAPIView, APIView):
     """Every controlled vocabulary, so clients can build filters."""
+
+    pagination_class = None
 
     def get(self, request):
         data = [

@@ -4,6 +4,7 @@ schedules, the admin's validation, isolation from other organisations, and histo
 import pytest
 from django.core.cache import cache
 
+import services.api.admin  # noqa: F401 - registers the token admin before the URLs load
 from services.models import Location, OrganisationToken, Schedule, Service
 from tests.factories import (
     LocationFactory,
@@ -270,3 +271,38 @@ def test_a_token_records_when_it_was_last_used(client, ours):
 def test_token_reads_are_private_to_caches(client, ours):
     response = client.get(f"/api/v1/services/{ours['service'].pk}/", headers=auth(ours["key"]))
     assert "private" in response["Cache-Control"]
+
+
+def test_members_create_tokens_in_the_admin_and_see_the_key_once(client, ours):
+    user = ours["membership"].user
+    client.force_login(user)
+    response = client.post(
+        "/admin/services/organisationtoken/add/",
+        {"organisation": str(ours["membership"].organisation_id), "name": "Website sync"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    [message] = [str(m) for m in response.context["messages"] if "copy it now" in str(m)]
+    key = message.split(" is ")[1].split(" ")[0]
+    token = OrganisationToken.objects.get(name="Website sync")
+    assert token.created_by == user
+    assert key.startswith(token.prefix)
+    assert (
+        client.get(f"/admin/services/organisationtoken/{token.pk}/change/").content.count(
+            key.encode()
+        )
+        == 0
+    )
+    client.logout()
+    listed = client.get("/api/v1/locations/", headers=auth(key))
+    assert listed.status_code == 200
+
+
+def test_members_cannot_make_tokens_for_other_organisations(client, ours, theirs):
+    client.force_login(ours["membership"].user)
+    response = client.post(
+        "/admin/services/organisationtoken/add/",
+        {"organisation": str(theirs["service"].organisation_id), "name": "Sneaky"},
+    )
+    assert response.status_code == 200  # the form again, with an error
+    assert not OrganisationToken.objects.filter(name="Sneaky").exists()

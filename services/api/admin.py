@@ -1,0 +1,84 @@
+"""API tokens in the admin. Members create tokens for their own organisations; the key is
+shown once, straight after creation, and only its hash is kept. Tokens cannot be edited,
+only revoked (or deleted)."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from services.models import Organisation, OrganisationToken
+from services.permissions import is_moderator, organisation_ids_for
+
+
+@admin.register(OrganisationToken)
+class OrganisationTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "prefix", "created_by", "created_at", "last_used_at",
+                    "revoked_at"]  # fmt: skip
+    list_filter = ["organisation"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("organisation", "created_by")
+        if is_moderator(request.user):
+            return queryset
+        return queryset.filter(organisation__in=organisation_ids_for(request.user))
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["organisation", "name"]
+            if obj is None
+            else ["organisation", "name", *self.readonly_fields]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            self.readonly_fields if obj is None else ["organisation", "name", *self.readonly_fields]
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not is_moderator(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=organisation_ids_for(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _may_use(self, request) -> bool:
+        return is_moderator(request.user) or bool(organisation_ids_for(request.user))
+
+    def _owns(self, request, obj) -> bool:
+        if obj is None or is_moderator(request.user):
+            return self._may_use(request)
+        return obj.organisation_id in organisation_ids_for(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self._may_use(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._may_use(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._owns(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Shown read-only; the revoke action changes tokens (no form edits them).
+        return obj is None and self._may_use(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._owns(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        obj.created_by = request.user
+        key = obj.set_new_key()
+        obj.save()
+        messages.warning(
+            request,
+            f"The key for “{obj.name}” is {key} — copy it now: it will not be shown again. "
+            "Send it as the header “Authorization: Token <key>”.",
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"Revoked {count} tokens.")
