@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from services.filters import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, StrictBooleanField
+from services.geo import LocationKind
 
 ISO_MESSAGE = "Enter a date and time in ISO 8601 format, for example 2026-01-31T09:00:00Z."
 
@@ -34,7 +35,23 @@ def service_search(query_params, queryset) -> tuple[ServiceFilterSet, bool]:
     errors = {**(_errors(filterset.form) if not filterset.is_valid() else {}), **_errors(extra)}
     if errors:
         raise ValidationError(errors)
+    place_error = _place_error(filterset, query_params.get("near", ""))
+    if place_error:
+        raise ValidationError({"near": [place_error]})
     return filterset, bool(extra.cleaned_data["facets"])
+
+
+def _place_error(filterset: ServiceFilterSet, near: str) -> str:
+    """Like the search page, a place we cannot find, or that names several places, is an
+    error rather than a search of everywhere."""
+    place = filterset.location
+    if place is None or place.kind not in (LocationKind.NOT_FOUND, LocationKind.AMBIGUOUS):
+        return ""
+    near = " ".join(near.split())[:100]
+    if place.kind == LocationKind.AMBIGUOUS:
+        options = "; ".join(choice.value for choice in place.choices)
+        return f"“{near}” is the name of several places. Search again for one of: {options}."
+    return f"We could not find “{near}” in Scotland. Try a postcode or a town name."
 
 
 def facet_data(filterset: ServiceFilterSet) -> dict:

@@ -74,7 +74,7 @@ FILTER_QUERIES = [
     "q=cafe",
     "q=helpline night",
     "near=Paisley",
-    "near=EH6 6AA&radius_km=5",
+    "near=Edinburgh&radius_km=5",
     "lat=55.8456&lon=-4.4239",
     "lat=55.8456&lon=-4.4239&radius_km=200",
     "lat=55.8456&lon=-4.4239&include_national=false",
@@ -123,6 +123,27 @@ def test_every_filter_gives_the_same_services_as_the_search(client, directory, q
     response = client.get("/api/v1/services/", data={**params, **multi, "page_size": 100})
     assert response.status_code == 200, response.json()
     assert [result["id"] for result in response.json()["results"]] == expected
+
+
+@pytest.mark.parametrize("query", FILTER_QUERIES)
+def test_every_filter_gives_the_same_services_as_the_search_page(client, directory, query):
+    query = query.format(accessibility=AccessibilityFeature.objects.all()[2].slug)
+    page = client.get(f"/search/?{query}")
+    assert page.status_code == 200
+    on_page = [str(service.pk) for service in page.context["results"].page.object_list]
+    response = client.get(f"/api/v1/services/?{query}&page_size=20")
+    assert [result["id"] for result in response.json()["results"]] == on_page
+
+
+def test_a_place_that_cannot_be_found_is_an_error_as_on_the_search_page(client, directory):
+    response = client.get("/api/v1/services/", {"near": "Nowhere At All Xyz"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "near": [
+            "We could not find “Nowhere At All Xyz” in Scotland. Try a postcode or a town name."
+        ]
+    }
+    assert client.get("/search/", {"near": "Nowhere At All Xyz"}).context["results"] is None
 
 
 def test_a_service_in_the_list_has_every_field(client, directory, time_machine):
