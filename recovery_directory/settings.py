@@ -274,6 +274,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+
+# API rate limits (DRF throttle rates, e.g. "120/minute") and how long clients may cache reads.
+def env_rate(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    number, _, period = value.partition("/")
+    if not (number.isdigit() and period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute, not {value!r}.")
+    return value
+
+
+API_ANON_THROTTLE_RATE = env_rate("API_ANON_THROTTLE_RATE", "120/minute")
+API_TOKEN_THROTTLE_RATE = env_rate("API_TOKEN_THROTTLE_RATE", "600/minute")
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 300)
+
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -1,5 +1,7 @@
 """Django admin for the directory, scoped to the signed-in member's organisations."""
 
+from services.api import admin as api_tokens
+
 from . import listings, organisations, reference, schedules
 
-__all__ = ["listings", "organisations", "reference", "schedules"]
+__all__ = ["api_tokens", "listings", "organisations", "reference", "schedules"]
