@@ -7,6 +7,7 @@ that pages make no third-party requests."""
 
 import datetime
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,17 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
+def _seed_reference_data() -> None:
+    """The vocabularies and areas the data migrations seed (their functions are idempotent).
+    Live server tests empty every table after each test, so each test puts them back."""
+    from django.apps import apps
+
+    for name in ("0002_seed_vocabularies", "0003_seed_areas"):
+        migration = import_module(f"services.migrations.{name}").Migration
+        for operation in migration.operations:
+            operation.code(apps, None)
+
+
 @pytest.fixture
 def directory(live_server):
     """A small directory near Paisley: three local services (one with sessions and a
@@ -102,6 +114,7 @@ def directory(live_server):
         ServiceFactory,
     )
 
+    _seed_reference_data()
     renfrewshire = Area.objects.get(slug="renfrewshire")
     Postcode.objects.create(
         postcode="PA1 1AA",

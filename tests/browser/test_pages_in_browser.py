@@ -14,11 +14,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-pytestmark = [
-    pytest.mark.browser,
-    # Live server tests empty the database afterwards; put the seeded vocabularies back.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     "/",
