@@ -40,6 +40,7 @@ from services.models import (
     ServiceType,
     Weekday,
 )
+from services.vocabulary_loader import registry
 
 DEFAULT_RADIUS_KM = 10
 MIN_RADIUS_KM, MAX_RADIUS_KM = 1, 200
@@ -97,14 +98,42 @@ def _range_messages(message: str) -> dict[str, str]:
     return {"invalid": message, "min_value": message, "max_value": message}
 
 
+class CachedTermsField(django_filters.fields.ModelMultipleChoiceField):
+    """Checks slugs against the cached vocabulary registry rather than with a query per
+    parameter; cleans to the matching terms (or areas) in display order."""
+
+    def __init__(self, *args, parameter: str, **kwargs):
+        self.parameter = parameter
+        super().__init__(*args, **kwargs)
+
+    def _check_values(self, value):
+        known = registry().areas if self.parameter == "area" else registry().terms[self.parameter]
+        try:
+            wanted = frozenset(value)
+        except TypeError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        for slug in sorted(wanted - known.keys()):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+            )
+        return [term for slug, term in known.items() if slug in wanted]
+
+
+class CachedTermsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CachedTermsField
+
+
 def _vocabulary_filter(parameter: str, label: str) -> django_filters.Filter:
     relation, model = VOCABULARY_PARAMETERS[parameter]
-    return django_filters.ModelMultipleChoiceFilter(
+    return CachedTermsFilter(
         field_name=relation,
         queryset=model.objects.in_order(),
         to_field_name="slug",
         method="filter_related",
         label=label,
+        parameter=parameter,
     )
 
 
@@ -160,14 +189,19 @@ class ServiceFilterSet(django_filters.FilterSet):
     audience = _vocabulary_filter("audience", "Who it is for")
     delivery = _vocabulary_filter("delivery", "How it is delivered")
     language = _vocabulary_filter("language", "Language")
-    accessibility = django_filters.ModelMultipleChoiceFilter(
+    accessibility = CachedTermsFilter(
         queryset=AccessibilityFeature.objects.in_order(),
         to_field_name="slug",
         method="filter_accessibility",
         label="Accessibility",
+        parameter="accessibility",
     )
-    area = django_filters.ModelMultipleChoiceFilter(
-        queryset=Area.objects.all(), to_field_name="slug", method="filter_area", label="Area"
+    area = CachedTermsFilter(
+        queryset=Area.objects.all(),
+        to_field_name="slug",
+        method="filter_area",
+        label="Area",
+        parameter="area",
     )
     free = BooleanFilter(method="filter_free", label="Free")
     age = IntegerFilter(

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, Subquery, Value, W
 from django.utils import timezone
 
 from services.geo.distance import bounding_box, distance_km_expression
+from services.vocabulary_loader import registry
 
 LONDON = ZoneInfo("Europe/London")
 MAX_KEYWORDS = 10
@@ -235,20 +236,10 @@ def _grouped_counts(through, target: str, service_ids, parameter: str):
 
 
 def facet_options(vocabularies: dict[str, type[models.Model]]) -> dict[str, list[tuple]]:
-    """{parameter: [(slug, name), …]} for every option of the vocabularies, in one query."""
-    combined = None
-    for parameter, model in vocabularies.items():
-        part = (
-            model.objects.annotate(parameter=Value(parameter))
-            .values("parameter", "slug", "name", "position")
-            .order_by()
-        )
-        combined = part if combined is None else combined.union(part, all=True)
-    options: dict[str, list[tuple]] = {parameter: [] for parameter in vocabularies}
-    if combined is not None:
-        for row in combined.order_by("parameter", "position", "name"):
-            options[row["parameter"]].append((row["slug"], row["name"]))
-    return options
+    """{parameter: [(slug, name), …]} for every option of the vocabularies, from the cached
+    vocabulary registry (no query when it is warm)."""
+    terms = registry()
+    return {parameter: terms.options(model.parameter) for parameter, model in vocabularies.items()}
 
 
 def facet_counts(

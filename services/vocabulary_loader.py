@@ -9,7 +9,9 @@ through tables in a single UNION ALL and fills Django's prefetch cache, so
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import F, IntegerField, Value
 
 VOCABULARY_RELATIONS = (
@@ -83,3 +85,55 @@ def attach_vocabularies(services: list, relations: Sequence[str] = VOCABULARY_RE
         cache = service.__dict__.setdefault("_prefetched_objects_cache", {})
         for index, relation in enumerate(relations):
             cache[relation] = _cached_queryset(models[index], found.get((index, service.pk), []))
+
+
+# The cached registry of every vocabulary term and area ----------------------------------
+#
+# Vocabularies and areas change only through migrations and moderators, but nearly every
+# request needs them (validating filters, naming facet options, recording insight). They are
+# read in two queries and cached for REGISTRY_SECONDS; saving or deleting a term clears the
+# cache (other processes pick the change up within REGISTRY_SECONDS).
+
+REGISTRY_CACHE_KEY = "services:vocabulary-registry:v1"
+REGISTRY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Registry:
+    terms: dict[str, dict[str, object]]  # parameter -> slug -> term, in display order
+    areas: dict[str, object]  # slug -> Area, council areas then health boards, by name
+
+    def options(self, parameter: str) -> list[tuple[str, str]]:
+        return [(slug, term.name) for slug, term in self.terms[parameter].items()]
+
+
+def _load_registry() -> Registry:
+    from services.models import VOCABULARIES, Area
+
+    combined = None
+    for model in VOCABULARIES:
+        part = (
+            model.objects.annotate(parameter=Value(model.parameter))
+            .values("parameter", "id", "slug", "name", "description", "position")
+            .order_by()
+        )
+        combined = part if combined is None else combined.union(part, all=True)
+    by_parameter = {model.parameter: model for model in VOCABULARIES}
+    terms: dict[str, dict[str, object]] = {model.parameter: {} for model in VOCABULARIES}
+    for row in combined.order_by("parameter", "position", "name"):
+        parameter = row.pop("parameter")
+        terms[parameter][row["slug"]] = by_parameter[parameter](**row)
+    areas = {area.slug: area for area in Area.objects.order_by("kind", "name")}
+    return Registry(terms=terms, areas=areas)
+
+
+def registry() -> Registry:
+    cached = cache.get(REGISTRY_CACHE_KEY)
+    if cached is None:
+        cached = _load_registry()
+        cache.set(REGISTRY_CACHE_KEY, cached, REGISTRY_SECONDS)
+    return cached
+
+
+def clear_registry(**kwargs) -> None:
+    cache.delete(REGISTRY_CACHE_KEY)
