@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from services.models import VOCABULARIES, WEEKDAY_SLUGS, Area, Service
+from services.models import WEEKDAY_SLUGS, Service
+from services.vocabulary_loader import registry
 
 from .models import SearchAggregate
 
@@ -16,12 +17,13 @@ PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 def _known_values() -> set[str]:
     """Every value a filter may take: vocabulary slugs and fixed choices. Anything else
     (free text, postcodes, numbers) is dropped before it is stored."""
+    terms = registry()
     values = set(WEEKDAY_SLUGS)
-    for vocabulary in VOCABULARIES:
-        values.update(vocabulary.objects.values_list("slug", flat=True))
+    for slugs in terms.terms.values():
+        values.update(slugs)
     values.update(Service.Cost.values)
     values.update(Service.Intake.values)
-    values.update(Area.objects.values_list("slug", flat=True))
+    values.update(terms.areas)
     return values
 
 
@@ -52,9 +54,9 @@ def record_search(
 ) -> None:
     """Count one search. Pass parameter names and vocabulary slugs only; unknown values are
     dropped, so a postcode or typed words can never be stored."""
-    area = None
-    if council_area_slug:
-        area = Area.objects.council_areas().filter(slug=council_area_slug).first()
+    area = registry().areas.get(council_area_slug or "")
+    if area and area.is_health_board:
+        area = None
     cell = {
         "day": timezone.localdate(),
         "council_area": area,
