@@ -172,6 +172,12 @@ def test_results_near_a_postcode_show_distances_nearest_first(client):
     assert '<h1 class="ds_page-header__title">Support near PA1 1AA</h1>' in html
 
 
+def test_a_service_at_the_searched_point_is_less_than_a_tenth_of_a_km_away(client):
+    located(0.0, name="Right here")
+
+    assert "<strong>Less than 0.1 km away</strong>" in get(client, "?near=PA1+1AA")
+
+
 def test_national_services_are_a_separate_labelled_group_without_distances(client):
     located(2.0, name="Local group")
     ServiceFactory(name="National helpline", is_national=True)
