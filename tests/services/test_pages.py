@@ -88,6 +88,8 @@ def test_home_page_explains_the_main_kinds_of_support_and_links_organisations_to
     assert "<h2>For organisations</h2>" in html
     assert "<h2>For link workers</h2>" in html
     assert 'href="/admin/"' in html
+    assert 'href="/accounts/login/"' in html
+    assert 'href="/suggest/"' in html
 
 
 @pytest.mark.django_db
