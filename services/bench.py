@@ -125,13 +125,14 @@ def _link(services, locations, rng: random.Random) -> None:
     for n, location in enumerate(locations):
         service = services[n % len(services)]
         links.append(ServiceAtLocation(service=service, location=location))
+        opens, closes = rng.choice([(10, 12), (13, 15), (18, 20)])
         schedules.append(
             Schedule(
                 service=service,
                 location=location,
                 weekday=rng.randrange(7),
-                opens_at=datetime.time(rng.choice([10, 13, 18])),
-                closes_at=datetime.time(rng.choice([12, 15, 20])),
+                opens_at=datetime.time(opens),
+                closes_at=datetime.time(closes),
             )
         )
     for model, rows in ((ServiceAtLocation, links), (Schedule, schedules)):
