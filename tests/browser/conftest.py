@@ -153,3 +153,27 @@ def directory(live_server):
     ServiceFactory(name="Scotland Listening Line", slug="listening-line", is_national=True)
     Service.objects.exclude(pk=old.pk).update(last_checked_at=timezone.now())
     return {"service": voices, "organisation": organisation, "area": renfrewshire}
+
+
+@pytest.fixture
+def new_context(browser, live_server, third_party_requests):
+    """Opens more contexts (separate cookie jars: another person, or a fresh session) with the
+    same blocking of other sites as `context`; all are closed after the test."""
+    opened = []
+
+    def only_this_site(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            third_party_requests.append(route.request.url)
+            route.abort()
+
+    def open_context():
+        context = browser.new_context(base_url=live_server.url)
+        context.route("**/*", only_this_site)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
