@@ -118,7 +118,7 @@ def print_the_list(page, axe_source: str) -> None:
     try:
         assert page.locator(".js-quick-exit").is_hidden()
         assert page.locator(".ds_site-header").is_hidden()
-        assert page.get_by_role("link", name="My list").is_hidden()
+        assert page.get_by_role("link", name="My list", exact=True).is_hidden()
         assert page.get_by_role("button", name="Get a link to share").is_hidden()
         assert page.locator("main h2 a", has_text=SERVICES[0]).is_visible()
     finally:
