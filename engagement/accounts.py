@@ -12,10 +12,9 @@ from django.contrib.auth.forms import (
 )
 from django.urls import reverse
 
-from services.permissions import is_moderator, organisation_ids_for
+from services.permissions import is_link_worker, is_moderator, organisation_ids_for
 
 from . import ratelimit
-from .models.referrals import is_link_worker
 
 
 def home_for(user) -> str:

@@ -3,9 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from services.permissions import organisation_ids_for
-
-from .models.referrals import is_link_worker
+from services.permissions import is_link_worker, organisation_ids_for
 
 
 def link_worker_required(view):

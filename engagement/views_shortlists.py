@@ -10,11 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from services.models import Service
+from services.permissions import is_link_worker
 
 from . import emails, ratelimit, shortlists
 from .forms import EmailListForm, SaveListForm
 from .models import SavedShortlist, SharedShortlist
-from .models.referrals import is_link_worker
 from .permissions import link_worker_required
 
 

@@ -16,6 +16,17 @@ def is_moderator(user) -> bool:
     return cache
 
 
+def is_link_worker(user) -> bool:
+    """A member of the "Link workers" group (they shortlist and make referrals)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache = getattr(user, "_is_link_worker_cache", None)
+    if cache is None:
+        cache = user.groups.filter(name=settings.LINK_WORKERS_GROUP).exists()
+        user._is_link_worker_cache = cache
+    return cache
+
+
 def organisation_ids_for(user) -> set:
     """Ids of the organisations a member belongs to (empty for anonymous users)."""
     if not getattr(user, "is_authenticated", False):

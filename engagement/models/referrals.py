@@ -8,15 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from services.permissions import organisation_ids_for
+from services.permissions import is_link_worker, organisation_ids_for  # noqa: F401
 
 PERSONAL_PERMISSION = "engagement.view_referral_personal_data"
-
-
-def is_link_worker(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.groups.filter(name=settings.LINK_WORKERS_GROUP).exists()
 
 
 class LinkWorkerProfile(models.Model):

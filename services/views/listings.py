@@ -18,6 +18,7 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
+from services.permissions import is_link_worker
 from services.search import with_stale_flag
 
 from .display import (
@@ -97,6 +98,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
         "stale_period": stale_period(),
         "jsonld": _jsonld(request, service),
         "age_range": _age_range(service.min_age, service.max_age),
+        "can_refer": service.accepts_referrals and is_link_worker(request.user),
     }
     return render(request, "services/service.html", context)
 

@@ -49,3 +49,11 @@ def test_a_referral_links_back_to_the_referrers_list_and_to_the_receivers_inbox(
     assert f'href="{reverse("engagement:referral_inbox")}">Back to the referrals inbox' in (
         client.get(url).content.decode()
     )
+
+
+def test_organisation_members_who_are_not_link_workers_are_not_offered_make_a_referral(
+    client, world
+):
+    client.force_login(world["member"])
+    body = _service_page(client, world["service"])
+    assert "Make a referral" not in body
