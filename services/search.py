@@ -180,19 +180,22 @@ def in_areas_q(areas: Sequence) -> Q:
 def remote_group_q(council_area_slug: str | None) -> Q:
     """Services shown in the "available across Scotland, online or by phone" group when
     searching near a point: national services, and services with no location whose covered
-    areas (if any) include where the person is (all of them when that is unknown)."""
+    areas (if any) include where the person is (all of them when that is unknown).
+
+    Written with EXISTS (anti-)joins: PostgreSQL cannot hash a NOT IN over a nullable
+    subquery and would rescan it for every row."""
     from services.models import Service, ServiceAtLocation
 
-    no_location = ~Q(pk__in=ServiceAtLocation.objects.values("service_id"))
+    this_service = models.OuterRef("pk")
+    no_location = ~models.Exists(ServiceAtLocation.objects.filter(service_id=this_service))
     if not council_area_slug:
-        return Q(is_national=True) | no_location
-    covers_here = Service.areas.through.objects.filter(
+        return Q(is_national=True) | Q(no_location)
+    areas = Service.areas.through.objects.filter(service_id=this_service)
+    covers_here = areas.filter(
         Q(area__slug=council_area_slug) | Q(area__council_areas__slug=council_area_slug)
     )
-    has_areas = Service.areas.through.objects.all()
     return Q(is_national=True) | (
-        no_location
-        & (~Q(pk__in=has_areas.values("service_id")) | Q(pk__in=covers_here.values("service_id")))
+        Q(no_location) & (~models.Exists(areas) | models.Exists(covers_here))
     )
 
 
