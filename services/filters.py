@@ -150,6 +150,17 @@ def _as_multivalue(data) -> MultiValueDict:
     )
 
 
+def _having_any(relation: str, terms) -> QuerySet:
+    """Ids of services tagged with any of `terms`, read from the join table alone."""
+    field = Service._meta.get_field(relation)
+    target = field.m2m_reverse_field_name()
+    return (
+        field.remote_field.through.objects.filter(**{f"{target}__in": terms})
+        .order_by()
+        .values("service_id")
+    )
+
+
 class ServiceFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -247,7 +258,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         return search.keyword_filter(queryset, value)
 
     def filter_related(self, queryset, name, value):
-        return queryset.filter(pk__in=Service.objects.filter(**{f"{name}__in": value}).values("pk"))
+        return queryset.filter(pk__in=_having_any(name, value))
 
     def filter_accessibility(self, queryset, name, value):
         return queryset.filter(
@@ -306,15 +317,23 @@ class ServiceFilterSet(django_filters.FilterSet):
         return self._data.get("include_national") is not False
 
     @cached_property
+    def _remote_ids(self) -> list:
+        return search.remote_group_ids(self.location.council_area if self.location else None)
+
+    @cached_property
     def _group_q(self) -> Q:
-        return search.remote_group_q(self.location.council_area if self.location else None)
+        return Q(pk__in=self._remote_ids)
 
     def _located(self, queryset: QuerySet) -> QuerySet:
         if not self.is_grouped:
             return queryset if self._include_national else queryset.filter(is_national=False)
-        near = search.near_q(self.location.lat, self.location.lon, self.search_radius_km)
-        local = near & Q(is_national=False)
-        return queryset.filter(local | self._group_q if self._include_national else local)
+        near = search.near_service_ids(self.location.lat, self.location.lon, self.search_radius_km)
+        if not self._include_national:
+            return queryset.filter(pk__in=near, is_national=False)
+        # One id set (near ∪ remote) lets the database start from the few candidate ids
+        # instead of testing every service against an OR.
+        remote = Service.objects.filter(pk__in=self._remote_ids).order_by().values("pk")
+        return queryset.filter(pk__in=near.union(remote, all=True))
 
     # Whole search ----------------------------------------------------------------------
 
@@ -379,23 +398,42 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     # Facets ----------------------------------------------------------------------------
 
+    @cached_property
+    def result_ids(self) -> list:
+        """The ids of every result, read once; counts and facets reuse them."""
+        self.qs  # noqa: B018 - runs filter_queryset, which sets self._results.
+        return list(self._results.order_by().values_list("pk", flat=True))
+
+    def totals(self) -> tuple[int, int]:
+        """(all results, results in the national/online group)."""
+        ids = self.result_ids
+        if not self.is_grouped:
+            return len(ids), 0
+        remote = set(self._remote_ids)
+        return len(ids), sum(1 for pk in ids if pk in remote)
+
     def facets(self) -> dict[str, list[search.FacetOption]]:
         """For every option of the FACET_PARAMETERS: how many results there would be if it
-        were also selected (added to that parameter's current values). 3 queries."""
-        self.qs  # noqa: B018 - runs filter_queryset, which sets self._results.
-        spec, any_selected = {}, False
+        were also selected (added to that parameter's current values). The results' ids are
+        read once (shared with totals()); then one grouped count for all."""
+        spec = {}
+        results = self.result_ids
+        if len(results) > search.MAX_ID_LIST:
+            results = self._results.order_by().values("pk")
         for parameter in FACET_PARAMETERS:
             relation = VOCABULARY_PARAMETERS[parameter][0]
             chosen = list(self._data.get(parameter) or [])
+            base = results
             if chosen:
-                any_selected = True
-                having = Service.objects.filter(**{f"{relation}__in": chosen}).values("pk")
-                base = self._filtered(self.queryset, skip=parameter).exclude(pk__in=having)
-            else:
-                base = self._results
+                having = _having_any(relation, chosen)
+                base = (
+                    self._filtered(self.queryset, skip=parameter)
+                    .exclude(pk__in=having)
+                    .order_by()
+                    .values("pk")
+                )
             spec[parameter] = (relation, base, [option.slug for option in chosen])
         options = search.facet_options(
             {parameter: VOCABULARY_PARAMETERS[parameter][1] for parameter in FACET_PARAMETERS}
         )
-        total = self._results.count() if any_selected else 0
-        return search.facet_counts(spec, options, total)
+        return search.facet_counts(spec, options, len(self.result_ids))

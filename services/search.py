@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import BooleanField, Case, Count, F, Q, Subquery, Value, When
 from django.utils import timezone
@@ -199,6 +200,47 @@ def remote_group_q(council_area_slug: str | None) -> Q:
     )
 
 
+# Result id lists up to this size are passed to later queries as values, larger ones as a
+# subquery. Facets send up to five such lists in one query: 5 × 5 000 parameters stays under
+# both PostgreSQL's (65 535) and SQLite's (32 766) limits.
+MAX_ID_LIST = 5_000
+REMOTE_GROUP_SECONDS = 60
+_REMOTE_VERSION_KEY = "services:remote-group:version"
+
+
+def remote_group_ids(council_area_slug: str | None) -> list:
+    """Ids of the services in the remote group for a place, cached: finding services with
+    no location means visiting every service, too slow to repeat on each search. Edits
+    to services, their places or areas clear it (signals); bulk loads within a minute."""
+    from services.models import Service
+
+    version = cache.get_or_set(_REMOTE_VERSION_KEY, 0, None)
+    key = f"services:remote-group:{version}:{council_area_slug or '-'}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            Service.objects.filter(remote_group_q(council_area_slug))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        cache.set(key, ids, REMOTE_GROUP_SECONDS)
+    return ids
+
+
+def forget_remote_groups(**kwargs) -> None:
+    try:
+        cache.incr(_REMOTE_VERSION_KEY)
+    except ValueError:
+        cache.set(_REMOTE_VERSION_KEY, 1, None)
+
+
+def near_service_ids(lat: float, lon: float, km: float):
+    """A subquery of the ids of services with a location within `km` km."""
+    return (
+        _locations_within_box(lat, lon, km).filter(distance__lte=km).order_by().values("service_id")
+    )
+
+
 def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """Matches `Service.is_stale`: not checked for STALE_LISTING_MONTHS (30-day months)."""
     now = now or timezone.now()
@@ -246,26 +288,24 @@ def facet_options(vocabularies: dict[str, type[models.Model]]) -> dict[str, list
 
 
 def facet_counts(
-    facets: dict[str, tuple[str, models.QuerySet, Sequence[str]]],
+    facets: dict[str, tuple[str, list | models.QuerySet, Sequence[str]]],
     options: dict[str, list[tuple]],
     total: int,
 ) -> dict[str, list[FacetOption]]:
     """For each option: the number of results if it were also selected, in one query.
 
-    `facets` maps a parameter to (relation on Service, base queryset, selected slugs). With
-    no selection, `base` is the current results and an option counts the results having
-    it. With a selection, `base` is the results of every *other* filter that match none of
-    the selected values: an option counts `total` plus those of them having it (and a
-    selected option counts `total`)."""
+    `facets` maps a parameter to (relation on Service, base ids or an id subquery, selected
+    slugs). With no selection, `base` is the current results and an option counts the
+    results having it. With a selection, `base` is the results of every *other* filter
+    that match none of the selected values: an option counts `total` plus those of them
+    having it (and a selected option counts `total`)."""
     from services.models import Service
 
     grouped = None
     for parameter, (relation, base, _selected) in facets.items():
         field = Service._meta.get_field(relation)
         through = field.remote_field.through
-        part = _grouped_counts(
-            through, field.m2m_reverse_field_name(), base.order_by().values("pk"), parameter
-        )
+        part = _grouped_counts(through, field.m2m_reverse_field_name(), base, parameter)
         grouped = part if grouped is None else grouped.union(part, all=True)
     counts: dict[str, dict[str, int]] = {parameter: {} for parameter in facets}
     for row in grouped if grouped is not None else ():

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -127,18 +126,8 @@ class CountedPaginator(Paginator):
         self.__dict__["count"] = count  # Paginator.count is a cached_property.
 
 
-def _totals(filterset: ServiceFilterSet) -> tuple[int, int]:
-    queryset = filterset.qs.order_by()
-    if not filterset.is_grouped:
-        return queryset.count(), 0
-    totals = queryset.aggregate(
-        total=Count("pk"), national=Count("pk", filter=Q(in_national_group=True))
-    )
-    return totals["total"], totals["national"]
-
-
 def results(filterset: ServiceFilterSet, page_number) -> Results:
-    total, national_total = _totals(filterset)
+    total, national_total = filterset.totals()
     paginator = CountedPaginator(with_card_data(filterset.qs), PAGE_SIZE, total)
     page = paginator.get_page(page_number)
     page_cards = cards(page.object_list)
