@@ -6,7 +6,9 @@ Slow (a few hundred generated requests): run with `pytest -m slow tests/services
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +38,18 @@ def directory(settings):
     settings.API_ANON_THROTTLE_RATE = "100000/minute"
     cache.clear()
     return full_service(), bare_service()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # Requests go through the real WSGI handler, whose request signals close database
+    # connections that are inside a transaction: on PostgreSQL that would close the test's
+    # own connection. Django's test client disconnects them the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
