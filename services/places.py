@@ -39,6 +39,18 @@ class Place:
     def is_fully_known(self) -> bool:
         return bool(self.council_area and self.postcode_district)
 
+    def as_row(self) -> dict[str, str]:
+        """The row as written to the places file (see services/places_build.py)."""
+        return {
+            "name": self.name,
+            "council_area": self.council_area,
+            "latitude": f"{self.latitude:.5f}",
+            "longitude": f"{self.longitude:.5f}",
+            "postcode_district": self.postcode_district,
+            "population": str(self.population),
+            "geonames_id": str(self.geonames_id),
+        }
+
 
 def places_path() -> Path:
     return Path(settings.BASE_DIR) / PLACES_FILE

