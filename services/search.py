@@ -100,8 +100,7 @@ def _locations_within_box(lat: float, lon: float, km: float):
 
 def near_q(lat: float, lon: float, km: float) -> Q:
     """Services with at least one location within `km` km (great circle) of (lat, lon)."""
-    within = _locations_within_box(lat, lon, km).filter(distance__lte=km)
-    return Q(pk__in=within.values("service_id"))
+    return Q(pk__in=near_service_ids(lat, lon, km))
 
 
 def near_filter(queryset: models.QuerySet, lat: float, lon: float, km: float):

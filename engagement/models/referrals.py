@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from services.permissions import is_link_worker, organisation_ids_for  # noqa: F401
+from services.permissions import organisation_ids_for
 
 PERSONAL_PERMISSION = "engagement.view_referral_personal_data"
 
