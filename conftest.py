@@ -5,8 +5,12 @@ import pytest
 def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
-    # Cached vocabularies, rate limits and lookups never leak from one test to the next.
+    from services import search_index
+
+    # Cached vocabularies, rate limits, lookups and the search index never leak from one
+    # test to the next.
     cache.clear()
+    search_index.forget()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from services import search_index
 from services.models import (
     AccessRoute,
     Area,
@@ -172,6 +173,7 @@ def load(services: int, locations: int, out: Callable[[str], None]) -> None:
         created_services = _make_services(organisations, services, rng)
         _link(created_services, created_locations, rng)
         _classify(created_services, rng)
+        search_index.changed()  # bulk writes send no signals
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

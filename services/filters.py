@@ -25,7 +25,7 @@ from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Val
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from services import search
+from services import search, search_index
 from services.geo import LocationResult, resolve_location
 from services.models import (
     WEEKDAY_SLUGS,
@@ -58,6 +58,8 @@ VOCABULARY_PARAMETERS = {
 # selected, i.e. added to the parameter's current values).
 FACET_PARAMETERS = ("type", "access_route", "lived_experience", "delivery", "audience")
 FREE_COSTS = (Service.Cost.FREE, Service.Cost.DONATION)
+# Filters the in-memory index does not hold: they run in SQL (services.search_index).
+SQL_PARAMETERS = ("q", "area", "accessibility", "day", "open_now")
 
 
 class Sort(models.TextChoices):
@@ -242,6 +244,9 @@ class ServiceFilterSet(django_filters.FilterSet):
         form = ServiceFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
+        # Results come from the index of published services; a narrower starting queryset
+        # (the API's modified_after) is applied in SQL.
+        self._narrowed = queryset is not None
         super().__init__(
             _as_multivalue(data),
             queryset if queryset is not None else Service.objects.published(),
@@ -345,8 +350,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         return self._located(queryset)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        self._results = self._filtered(queryset)
-        return self._ordered(self._results)
+        return self._ordered(self._filtered(queryset))
 
     def _sort(self) -> str:
         sort = self._data.get("sort")
@@ -396,44 +400,113 @@ class ServiceFilterSet(django_filters.FilterSet):
     def national_qs(self) -> QuerySet:
         return self.qs.filter(in_national_group=True) if self.is_grouped else self.qs.none()
 
-    # Facets ----------------------------------------------------------------------------
+    # Results from the in-memory index ----------------------------------------------------
 
     @cached_property
+    def criteria(self) -> search_index.Criteria:
+        """This search in the index's terms. Filters the index does not hold (and a
+        narrowed starting queryset, such as the API's `modified_after`) run in SQL, all in
+        one query, and pass on the ids they match."""
+        data = self._data
+        sql_filters = {
+            name: data[name]
+            for name in SQL_PARAMETERS
+            if data.get(name) not in (None, "", False)
+            and not (isinstance(data[name], QuerySet) and not data[name])
+            and not (name == "open_now" and data[name] is not True)
+        }
+        only_ids = ranks = None
+        sort = self._sort()
+        if sql_filters or self._narrowed:
+            queryset = self.queryset
+            for name, value in sql_filters.items():
+                queryset = self.filters[name].filter(queryset, value)
+            if sort == "relevance":
+                ranks = dict(queryset.order_by().values_list("pk", "search_rank"))
+                only_ids = list(ranks)
+            else:
+                only_ids = list(queryset.order_by().values_list("pk", flat=True))
+        terms = {}
+        for relation, parameter in search_index.RELATIONS.items():
+            value = data.get(parameter)
+            terms[relation] = [term.pk for term in value] if value else []
+        return search_index.Criteria(
+            terms=terms,
+            today=timezone.localdate(),
+            stale_cutoff=search.stale_cutoff(),
+            sort=sort,
+            free=data.get("free") is True,
+            age=data.get("age"),
+            accepting=data.get("accepting") is True,
+            include_national=self._include_national,
+            point=(
+                (self.location.lat, self.location.lon, self.search_radius_km)
+                if self.is_grouped
+                else None
+            ),
+            council_area=self.location.council_area if self.is_grouped else None,
+            only_ids=only_ids,
+            ranks=ranks,
+            facet_relations=[VOCABULARY_PARAMETERS[name][0] for name in FACET_PARAMETERS],
+        )
+
+    @cached_property
+    def hits(self) -> search_index.Hits:
+        """Every result, in order, from the in-memory index (`services.search_index`)."""
+        return search_index.search(search_index.current(), self.criteria)
+
+    def results(self, prepare=None) -> "ResultList":
+        """The results as a sequence for a paginator: slicing it reads just those services
+        from the database, through `prepare` (for example `with_listing_data`)."""
+        return ResultList(self.hits, prepare or (lambda queryset: queryset))
+
+    @property
     def result_ids(self) -> list:
-        """The ids of every result, read once; counts and facets reuse them."""
-        self.qs  # noqa: B018 - runs filter_queryset, which sets self._results.
-        return list(self._results.order_by().values_list("pk", flat=True))
+        """The ids of every result, in order."""
+        return self.hits.ids
 
     def totals(self) -> tuple[int, int]:
         """(all results, results in the national/online group)."""
-        ids = self.result_ids
-        if not self.is_grouped:
-            return len(ids), 0
-        remote = set(self._remote_ids)
-        return len(ids), sum(1 for pk in ids if pk in remote)
+        return self.hits.total, self.hits.national_total
 
     def facets(self) -> dict[str, list[search.FacetOption]]:
         """For every option of the FACET_PARAMETERS: how many results there would be if it
-        were also selected (added to that parameter's current values). The results' ids are
-        read once (shared with totals()); then one grouped count for all."""
-        spec = {}
-        results = self.result_ids
-        if len(results) > search.MAX_ID_LIST:
-            results = self._results.order_by().values("pk")
+        were also selected (added to that parameter's current values)."""
+        terms = registry().terms
+        counts = self.hits.facets
+        result = {}
         for parameter in FACET_PARAMETERS:
             relation = VOCABULARY_PARAMETERS[parameter][0]
-            chosen = list(self._data.get(parameter) or [])
-            base = results
-            if chosen:
-                having = _having_any(relation, chosen)
-                base = (
-                    self._filtered(self.queryset, skip=parameter)
-                    .exclude(pk__in=having)
-                    .order_by()
-                    .values("pk")
+            chosen = {term.pk for term in self._data.get(parameter) or ()}
+            result[parameter] = [
+                search.FacetOption(
+                    slug=slug,
+                    name=term.name,
+                    count=counts[relation].get(term.pk, 0),
+                    selected=term.pk in chosen,
                 )
-            spec[parameter] = (relation, base, [option.slug for option in chosen])
-        options = search.facet_options(
-            {parameter: VOCABULARY_PARAMETERS[parameter][1] for parameter in FACET_PARAMETERS}
-        )
-        return search.facet_counts(spec, options, len(self.result_ids))
+                for slug, term in terms[parameter].items()
+            ]
+        return result
+
+
+class ResultList:
+    """Search results for Django's (and so DRF's) paginator: its length is the number of
+    results, and a slice is a list of services read from the database."""
+
+    def __init__(self, hits: search_index.Hits, prepare):
+        self.hits, self.prepare = hits, prepare
+
+    def __len__(self) -> int:
+        return self.hits.total
+
+    def count(self) -> int:
+        return self.hits.total
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.hits.page(key, self.prepare)
+        page = self.hits.page(slice(key, key + 1 if key != -1 else None), self.prepare)
+        if not page:
+            raise IndexError(key)
+        return page[0]

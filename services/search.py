@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import BooleanField, Case, Count, F, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Q, Subquery, When
 from django.utils import timezone
 
 from services.geo.distance import bounding_box, distance_km_expression
@@ -216,10 +216,6 @@ def remote_group_q(council_area_slug: str | None) -> Q:
     )
 
 
-# Result id lists up to this size are passed to later queries as values, larger ones as a
-# subquery. Facets send up to five such lists in one query: 5 × 5 000 parameters stays under
-# both PostgreSQL's (65 535) and SQLite's (32 766) limits.
-MAX_ID_LIST = 5_000
 REMOTE_GROUP_SECONDS = 60
 _REMOTE_VERSION_KEY = "services:remote-group:version"
 
@@ -286,56 +282,8 @@ class FacetOption:
     selected: bool
 
 
-def _grouped_counts(through, target: str, service_ids, parameter: str):
-    return (
-        through.objects.filter(service_id__in=service_ids)
-        .annotate(parameter=Value(parameter), option=F(f"{target}__slug"))
-        .values("parameter", "option")
-        .annotate(n=Count("service_id"))
-        .order_by()
-    )
-
-
 def facet_options(vocabularies: dict[str, type[models.Model]]) -> dict[str, list[tuple]]:
     """{parameter: [(slug, name), …]} for every option of the vocabularies, from the cached
     vocabulary registry (no query when it is warm)."""
     terms = registry()
     return {parameter: terms.options(model.parameter) for parameter, model in vocabularies.items()}
-
-
-def facet_counts(
-    facets: dict[str, tuple[str, list | models.QuerySet, Sequence[str]]],
-    options: dict[str, list[tuple]],
-    total: int,
-) -> dict[str, list[FacetOption]]:
-    """For each option: the number of results if it were also selected, in one query.
-
-    `facets` maps a parameter to (relation on Service, base ids or an id subquery, selected
-    slugs). With no selection, `base` is the current results and an option counts the
-    results having it. With a selection, `base` is the results of every *other* filter
-    that match none of the selected values: an option counts `total` plus those of them
-    having it (and a selected option counts `total`)."""
-    from services.models import Service
-
-    grouped = None
-    for parameter, (relation, base, _selected) in facets.items():
-        field = Service._meta.get_field(relation)
-        through = field.remote_field.through
-        part = _grouped_counts(through, field.m2m_reverse_field_name(), base, parameter)
-        grouped = part if grouped is None else grouped.union(part, all=True)
-    counts: dict[str, dict[str, int]] = {parameter: {} for parameter in facets}
-    for row in grouped if grouped is not None else ():
-        counts[row["parameter"]][row["option"]] = row["n"]
-    result = {}
-    for parameter, (_relation, _base, selected) in facets.items():
-        chosen, base_total = set(selected), (total if selected else 0)
-        result[parameter] = [
-            FacetOption(
-                slug=slug,
-                name=name,
-                count=total if slug in chosen else base_total + counts[parameter].get(slug, 0),
-                selected=slug in chosen,
-            )
-            for slug, name in options.get(parameter, ())
-        ]
-    return result

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from services.filters import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, StrictBooleanField
 from services.geo import LocationKind
+from services.models import Service
 
 ISO_MESSAGE = "Enter a date and time in ISO 8601 format, for example 2026-01-31T09:00:00Z."
 
@@ -24,13 +25,16 @@ def _errors(form) -> dict:
     return {name: list(messages) for name, messages in form.errors.items()}
 
 
-def service_search(query_params, queryset) -> tuple[ServiceFilterSet, bool]:
+def service_search(query_params) -> tuple[ServiceFilterSet, bool]:
     """The search for these parameters, or a 400 naming every bad parameter.
     Returns the FilterSet and whether facet counts were asked for."""
     extra = ExtraParametersForm(query_params)
     extra_valid = extra.is_valid()
+    queryset = None  # the search page's: every published service
     if extra_valid and extra.cleaned_data["modified_after"]:
-        queryset = queryset.filter(updated_at__gte=extra.cleaned_data["modified_after"])
+        queryset = Service.objects.published().filter(
+            updated_at__gte=extra.cleaned_data["modified_after"]
+        )
     filterset = ServiceFilterSet(query_params, queryset=queryset)
     errors = {**(_errors(filterset.form) if not filterset.is_valid() else {}), **_errors(extra)}
     if errors:

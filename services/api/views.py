@@ -131,8 +131,8 @@ class ServiceViewSet(
         return ServiceDetailSerializer
 
     def list(self, request, *args, **kwargs):
-        filterset, with_facets = service_search(request.query_params, Service.objects.published())
-        page = self.paginate_queryset(filterset.qs.with_listing_data())
+        filterset, with_facets = service_search(request.query_params)
+        page = self.paginate_queryset(filterset.results(lambda found: found.with_listing_data()))
         self.newest(page)
         response = self.get_paginated_response(ServiceListSerializer(page, many=True).data)
         response.data["location"] = location_data(filterset)

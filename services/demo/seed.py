@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from services import search_index
 from services.models import (
     Area,
     CourseRun,
@@ -69,6 +70,7 @@ def seed_demo(*, if_empty: bool = False) -> SeedResult:
         _refuse_slug_clashes(plan)
         created = {"users": users_created, **_write(plan)}
         created["memberships"] = ensure_memberships(users, plan.member_organisation)
+        search_index.changed()  # bulk writes send no signals
     return SeedResult(created=created, member_organisation=plan.member_organisation.name)
 
 

@@ -119,7 +119,7 @@ class Results:
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count, already worked out with the group totals (1 query)."""
+    """A paginator told its count, already worked out (saves a query)."""
 
     def __init__(self, object_list, per_page, count: int):
         super().__init__(object_list, per_page)
@@ -128,7 +128,7 @@ class CountedPaginator(Paginator):
 
 def results(filterset: ServiceFilterSet, page_number) -> Results:
     total, national_total = filterset.totals()
-    paginator = CountedPaginator(with_card_data(filterset.qs), PAGE_SIZE, total)
+    paginator = Paginator(filterset.results(with_card_data), PAGE_SIZE)
     page = paginator.get_page(page_number)
     page_cards = cards(page.object_list)
     return Results(

@@ -1,0 +1,499 @@
+"""The in-memory search index behind `/search/` and `/api/v1/services/`.
+
+Why it exists: at 100 000 services (21 000 of them within 25 km of Paisley in `make bench`)
+every SQL formulation of "near a place + filters + facet counts" had to join and re-read
+tens of thousands of rows per request (0.5–0.7 s on PostgreSQL). The index keeps, for every
+published service, only what searches filter, sort and count on — its place in name order,
+flags, ages, intake, its vocabulary terms as a boolean matrix and the coordinates of its
+locations — as numpy arrays. A search is then a few vectorised operations, and the database
+is asked only for the page of services shown.
+
+The database stays the only source of truth; the index is a per-process cache of it:
+
+- built lazily from the database (a few queries, about a second at 100 000 services);
+- before each search, its token is compared with `SearchIndexState.token` (one query);
+  every edit that can change results gives that row a new random token (signals in
+  `services.signals`, and `changed()` after bulk loads), so an edit in any process is seen
+  by every process on its next search;
+- rebuilt when the tokens differ.
+
+Filters the index does not hold — keyword, area, accessibility, day and open now — run in
+SQL (one query for all of them) and narrow the index's results to the ids it returns.
+`services.filters.ServiceFilterSet.qs` is the same search written wholly in SQL; tests check
+that both agree.
+"""
+
+import datetime
+import math
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import BigIntegerField, Case, Exists, OuterRef, Subquery, Sum, Value, When
+
+from services.geo.distance import EARTH_RADIUS_KM, bounding_box
+
+# Terms of one vocabulary are packed into integer columns of this many bits each, so any
+# number of terms fits (SQLite and PostgreSQL integers are 64-bit signed).
+BITS_PER_COLUMN = 62
+# The vocabulary relations held by the index, and the search parameter of each.
+RELATIONS = {
+    "types": "type",
+    "access_routes": "access_route",
+    "lived_experience": "lived_experience",
+    "audiences": "audience",
+    "delivery_modes": "delivery",
+    "languages": "language",
+}
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _timestamp(moment: datetime.datetime | None) -> float:
+    return math.nan if moment is None else (moment - _EPOCH).total_seconds()
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One vocabulary relation: the term ids (columns) and which services have each."""
+
+    columns: dict[int, int]
+    matrix: np.ndarray  # bool, services × terms
+
+    def any_of(self, term_ids: Iterable[int], rows: np.ndarray) -> np.ndarray:
+        """For the services at `rows`: whether each has any of `term_ids`."""
+        wanted = [self.columns[pk] for pk in term_ids if pk in self.columns]
+        if not wanted:
+            return np.zeros(len(rows), dtype=bool)
+        return self.matrix[np.ix_(rows, wanted)].any(axis=1)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The index at one token. Services are held in (name, id) order, the order the
+    database sorts them by name, so a service's position is also its name rank."""
+
+    token: uuid.UUID | None
+    ids: list
+    positions: dict
+    checked: np.ndarray  # last_checked_at as POSIX seconds, NaN when never checked
+    national: np.ndarray
+    has_location: np.ndarray
+    free: np.ndarray
+    min_age: np.ndarray  # NaN when not set
+    max_age: np.ndarray
+    restricted: np.ndarray  # intake full or paused…
+    restricted_until: np.ndarray  # …until this date's ordinal (0: no end date)
+    terms: dict[str, Terms]
+    point_lat: np.ndarray  # every location of every service, sorted by latitude
+    point_lon: np.ndarray
+    point_service: np.ndarray
+    uncovered: np.ndarray  # services with no location and no covered area
+    covering: dict[str, np.ndarray] = field(default_factory=dict)  # council slug -> positions
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # Filters -------------------------------------------------------------------------
+
+    def accepting(self, today: datetime.date) -> np.ndarray:
+        until = self.restricted_until
+        return ~(self.restricted & ((until == 0) | (until >= today.toordinal())))
+
+    def for_age(self, age: int) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return (np.isnan(self.min_age) | (self.min_age <= age)) & (
+                np.isnan(self.max_age) | (self.max_age >= age)
+            )
+
+    def stale(self, cutoff: datetime.datetime) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.isnan(self.checked) | (self.checked < _timestamp(cutoff))
+
+    def remote_group(self, council_area_slug: str | None) -> np.ndarray:
+        """Mirrors `services.search.remote_group_q`: national services, and services with no
+        location whose covered areas (if any) include the council area (all, if unknown)."""
+        group = self.national.copy()
+        if not council_area_slug:
+            return group | ~self.has_location
+        group[self.uncovered] = True
+        group[self.covering.get(council_area_slug, np.empty(0, dtype=np.int64))] = True
+        return group
+
+    def nearest_km(self, lat: float, lon: float, km: float) -> np.ndarray:
+        """Per service: the great-circle distance to its nearest location inside the
+        bounding box of the circle (NaN if none), as `services.search.with_distance`."""
+        box = bounding_box(lat, lon, km)
+        start = np.searchsorted(self.point_lat, box.min_lat, side="left")
+        stop = np.searchsorted(self.point_lat, box.max_lat, side="right")
+        lats, lons = self.point_lat[start:stop], self.point_lon[start:stop]
+        inside = (lons >= box.min_lon) & (lons <= box.max_lon)
+        lats, lons, owners = lats[inside], lons[inside], self.point_service[start:stop][inside]
+        phi1, lam1 = math.radians(lat), math.radians(lon)
+        phi2, lam2 = np.radians(lats), np.radians(lons)
+        h = (
+            np.sin((phi2 - phi1) / 2) ** 2
+            + math.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+        )
+        distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+        nearest = np.full(len(self), np.inf)
+        np.minimum.at(nearest, owners, distances)
+        nearest[np.isinf(nearest)] = np.nan
+        return nearest
+
+
+# Building --------------------------------------------------------------------------------
+
+
+def _term_ids() -> dict[str, list[int]]:
+    from services.models import Service
+
+    return {
+        relation: list(
+            Service._meta.get_field(relation)
+            .related_model.objects.order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for relation in RELATIONS
+    }
+
+
+def _packed_terms(relation: str, term_ids: list[int]) -> dict[str, Subquery]:
+    """Annotations packing a service's terms of `relation` into integer columns: term n of
+    `term_ids` is bit n % BITS_PER_COLUMN of column n // BITS_PER_COLUMN."""
+    from services.models import Service
+
+    relation_field = Service._meta.get_field(relation)
+    through = relation_field.remote_field.through
+    target = f"{relation_field.m2m_reverse_field_name()}_id"
+    annotations = {}
+    for column, start in enumerate(range(0, max(len(term_ids), 1), BITS_PER_COLUMN)):
+        chunk = term_ids[start : start + BITS_PER_COLUMN]
+        whens = [When(**{target: pk}, then=Value(1 << bit)) for bit, pk in enumerate(chunk)]
+        packed = Sum(Case(*whens, default=Value(0), output_field=BigIntegerField()))
+        rows = through.objects.filter(service_id=OuterRef("pk")).order_by().values("service_id")
+        annotations[f"{relation}__{column}"] = Subquery(
+            rows.annotate(packed=packed).values("packed"), output_field=BigIntegerField()
+        )
+    return annotations
+
+
+def _unpack(values: list, term_ids: list[int]) -> Terms:
+    """Bool matrix from the packed columns (each a list of ints or None per service)."""
+    matrix = np.zeros((len(values[0]) if values else 0, len(term_ids)), dtype=bool)
+    for column, packed in enumerate(values):
+        array = np.array([value or 0 for value in packed], dtype=np.int64)
+        for bit in range(min(BITS_PER_COLUMN, len(term_ids) - column * BITS_PER_COLUMN)):
+            matrix[:, column * BITS_PER_COLUMN + bit] = (array >> bit) & 1
+    return Terms({pk: n for n, pk in enumerate(term_ids)}, matrix)
+
+
+def build(token) -> Snapshot:
+    from services.filters import FREE_COSTS
+    from services.models import Area, Service, ServiceAtLocation
+
+    term_ids = _term_ids()
+    packed = {}
+    for relation, ids in term_ids.items():
+        packed.update(_packed_terms(relation, ids))
+    rows = list(
+        Service.objects.published()
+        .annotate(
+            has_location=Exists(ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))),
+            **packed,
+        )
+        .order_by("name", "pk")
+        .values_list(
+            "pk",
+            "last_checked_at",
+            "is_national",
+            "cost",
+            "min_age",
+            "max_age",
+            "intake_status",
+            "intake_status_until",
+            "has_location",
+            *packed,
+        )
+    )
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (9 + len(packed))
+    ids = list(columns[0])
+    positions = {pk: n for n, pk in enumerate(ids)}
+    restricted_statuses = {Service.Intake.FULL, Service.Intake.PAUSED}
+
+    def floats(values) -> np.ndarray:
+        return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+
+    packed_columns = dict(zip(packed, columns[9:], strict=True))
+    terms = {
+        relation: _unpack(
+            [packed_columns[name] for name in packed if name.startswith(f"{relation}__")],
+            ids_of_terms,
+        )
+        for relation, ids_of_terms in term_ids.items()
+    }
+
+    points = ServiceAtLocation.objects.filter(
+        service__status=Service.Status.ACTIVE, service__organisation__is_active=True
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    point_service, point_lat, point_lon = [], [], []
+    for service_id, lat, lon in points.iterator(chunk_size=10_000):
+        position = positions.get(service_id)
+        if position is not None:
+            point_service.append(position)
+            point_lat.append(lat)
+            point_lon.append(lon)
+    lat_array = np.array(point_lat, dtype=np.float64)
+    by_latitude = np.argsort(lat_array, kind="stable")
+
+    has_location = np.array(columns[8], dtype=bool)
+    national = np.array(columns[2], dtype=bool)
+    uncovered, covering = _coverage(
+        [ids[n] for n in np.flatnonzero(~has_location & ~national)], positions, Area, Service
+    )
+    return Snapshot(
+        token=token,
+        ids=ids,
+        positions=positions,
+        checked=floats(_timestamp(value) if value else None for value in columns[1]),
+        national=national,
+        has_location=has_location,
+        free=np.array([cost in FREE_COSTS for cost in columns[3]], dtype=bool),
+        min_age=floats(columns[4]),
+        max_age=floats(columns[5]),
+        restricted=np.array([status in restricted_statuses for status in columns[6]], bool),
+        restricted_until=np.array(
+            [until.toordinal() if until else 0 for until in columns[7]], dtype=np.int64
+        ),
+        terms=terms,
+        point_lat=lat_array[by_latitude],
+        point_lon=np.array(point_lon, dtype=np.float64)[by_latitude],
+        point_service=np.array(point_service, dtype=np.int64)[by_latitude],
+        uncovered=uncovered,
+        covering=covering,
+    )
+
+
+def _coverage(remote_ids: list, positions: dict, area_model, service_model):
+    """For services with no location: those covering no area, and per council area the
+    ones covering it (directly or through its health board)."""
+    councils_of_board: dict[int, list[str]] = defaultdict(list)
+    slug_of: dict[int, str] = {}
+    for pk, slug, board in area_model.objects.values_list("pk", "slug", "health_board_id"):
+        slug_of[pk] = slug
+        if board:
+            councils_of_board[board].append(slug)
+    covered: dict[str, list[int]] = defaultdict(list)
+    with_areas = set()
+    through = service_model.areas.through.objects.filter(service_id__in=remote_ids)
+    for service_id, area_id in through.values_list("service_id", "area_id").iterator():
+        position = positions[service_id]
+        with_areas.add(position)
+        for slug in (slug_of[area_id], *councils_of_board.get(area_id, ())):
+            covered[slug].append(position)
+    uncovered = [positions[pk] for pk in remote_ids if positions[pk] not in with_areas]
+    return (
+        np.array(uncovered, dtype=np.int64),
+        {slug: np.array(found, dtype=np.int64) for slug, found in covered.items()},
+    )
+
+
+# The current snapshot of this process ------------------------------------------------------
+
+_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+
+
+def _current_token():
+    from services.models import SearchIndexState
+
+    return SearchIndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def current() -> Snapshot:
+    """The index, rebuilt first if the directory changed since it was built (1 query when
+    it did not)."""
+    global _snapshot
+    token = _current_token()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot.token == token:
+        return snapshot
+    with _lock:
+        if _snapshot is None or _snapshot.token != token:
+            _snapshot = build(token)
+        return _snapshot
+
+
+def changed(**kwargs) -> None:
+    """Give the index state a new token: every process rebuilds before its next search.
+    Connected to the signals of every model a search reads; call it after bulk writes."""
+    from services.models import SearchIndexState
+
+    token = uuid.uuid4()
+    if not SearchIndexState.objects.filter(pk=1).update(token=token):
+        SearchIndexState.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def forget() -> None:
+    """Drop this process's index (tests start each from an empty one)."""
+    global _snapshot
+    with _lock:
+        _snapshot = None
+
+
+# Searching -------------------------------------------------------------------------------
+
+
+@dataclass
+class Criteria:
+    """A validated search, in the index's terms (built by `ServiceFilterSet.criteria`)."""
+
+    terms: dict[str, list[int]]  # relation -> selected term ids (OR within, AND across)
+    today: datetime.date
+    stale_cutoff: datetime.datetime
+    sort: str  # distance, name, recently_checked or relevance
+    free: bool = False
+    age: int | None = None
+    accepting: bool = False
+    include_national: bool = True
+    point: tuple[float, float, float] | None = None  # lat, lon, radius km
+    council_area: str | None = None
+    only_ids: Sequence | None = None  # the ids matching the SQL filters, if any
+    ranks: dict | None = None  # id -> keyword rank, for sort=relevance
+    facet_relations: Sequence[str] = ()
+
+
+@dataclass
+class Hits:
+    """The results of one search: positions in result order, with what each card needs."""
+
+    snapshot: Snapshot
+    order: np.ndarray
+    in_group: np.ndarray  # per result, in order: in the national/online group
+    stale: np.ndarray
+    distance: np.ndarray | None  # per result, in order: km to the nearest location or NaN
+    ranks: np.ndarray | None
+    facets: dict[str, dict[int, int]]
+    is_grouped: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    @property
+    def national_total(self) -> int:
+        return int(self.in_group.sum())
+
+    @property
+    def ids(self) -> list:
+        return [self.snapshot.ids[position] for position in self.order]
+
+    def page(self, key: slice, prepare: Callable) -> list:
+        """The services of one slice of the results, from the database (with whatever
+        `prepare` adds to the queryset), annotated like the SQL search's results."""
+        from services.models import Service
+
+        chosen = range(len(self.order))[key]
+        wanted = [self.snapshot.ids[self.order[n]] for n in chosen]
+        if not wanted:
+            return []
+        found = {service.pk: service for service in prepare(Service.objects.filter(pk__in=wanted))}
+        services = []
+        for n, pk in zip(chosen, wanted, strict=True):
+            service = found.get(pk)
+            if service is None:  # gone since the index was checked, moments ago
+                continue
+            service.listing_is_stale = bool(self.stale[n])
+            if self.is_grouped:
+                service.in_national_group = bool(self.in_group[n])
+                distance = self.distance[n]
+                service.distance_km = None if np.isnan(distance) else float(distance)
+            if self.ranks is not None:
+                service.search_rank = float(self.ranks[n])
+            services.append(service)
+        return services
+
+
+def search(snapshot: Snapshot, criteria: Criteria) -> Hits:
+    size = len(snapshot)
+    base = np.ones(size, dtype=bool)
+    if criteria.only_ids is not None:
+        base[:] = False
+        base[[snapshot.positions[pk] for pk in criteria.only_ids if pk in snapshot.positions]] = (
+            True
+        )
+    if criteria.free:
+        base &= snapshot.free
+    if criteria.age is not None:
+        base &= snapshot.for_age(criteria.age)
+    if criteria.accepting:
+        base &= snapshot.accepting(criteria.today)
+
+    group = distance = None
+    if criteria.point:
+        lat, lon, km = criteria.point
+        distance = snapshot.nearest_km(lat, lon, km)
+        with np.errstate(invalid="ignore"):
+            near = distance <= km
+        group = snapshot.remote_group(criteria.council_area)
+        base &= (near | group) if criteria.include_national else (near & ~snapshot.national)
+    elif not criteria.include_national:
+        base &= ~snapshot.national
+
+    # Vocabulary filters, worked on the candidates only.
+    candidates = np.flatnonzero(base)
+    matches = {
+        relation: snapshot.terms[relation].any_of(selected, candidates)
+        for relation, selected in criteria.terms.items()
+        if selected
+    }
+    everything = np.ones(len(candidates), dtype=bool)
+    for match in matches.values():
+        everything &= match
+    facets = {}
+    for relation in criteria.facet_relations:
+        others = np.ones(len(candidates), dtype=bool)
+        for name, match in matches.items():
+            if name != relation:
+                others &= match
+        chosen = matches.get(relation, np.zeros(len(candidates), dtype=bool))
+        terms = snapshot.terms[relation]
+        rows = candidates[others]
+        already = int(chosen[others].sum())
+        extra = terms.matrix[rows][~chosen[others]].sum(axis=0)
+        facets[relation] = {pk: already + int(extra[col]) for pk, col in terms.columns.items()}
+    results = candidates[everything]
+
+    stale = snapshot.stale(criteria.stale_cutoff)[results]
+    in_group = group[results] if group is not None else np.zeros(len(results), dtype=bool)
+    distances = distance[results] if distance is not None else None
+    ranks = None
+    if criteria.ranks is not None:
+        ranks = np.array(
+            [criteria.ranks.get(snapshot.ids[p]) or 0.0 for p in results], dtype=np.float64
+        )
+    keys = [results]  # name order: a position is a name rank
+    if criteria.sort == "distance" and distances is not None:
+        local = np.where(in_group, np.inf, np.nan_to_num(distances, nan=np.inf))
+        keys.append(local)
+    elif criteria.sort == "recently_checked":
+        checked = snapshot.checked[results]
+        keys.append(np.where(np.isnan(checked), np.inf, -checked))
+    elif criteria.sort == "relevance" and ranks is not None:
+        keys.append(-ranks)
+    keys.append(stale)
+    if criteria.point:
+        keys.append(in_group)
+    order = np.lexsort(keys)
+    return Hits(
+        snapshot=snapshot,
+        order=results[order],
+        in_group=in_group[order],
+        stale=stale[order],
+        distance=distances[order] if distances is not None else None,
+        ranks=ranks[order] if ranks is not None else None,
+        facets=facets,
+        is_grouped=criteria.point is not None,
+    )
