@@ -24,6 +24,7 @@ from django.db import connection, models
 from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django_filters.constants import EMPTY_VALUES
 
 from services import search, search_index
 from services.geo import LocationResult, resolve_location
@@ -161,6 +162,13 @@ def _having_any(relation: str, terms) -> QuerySet:
         .order_by()
         .values("service_id")
     )
+
+
+def _is_empty(value) -> bool:
+    """A parameter that filters nothing: not given, blank, or an empty choice."""
+    if isinstance(value, QuerySet):
+        return not value  # an empty multiple choice cleans to `.none()`: no query
+    return value in EMPTY_VALUES
 
 
 class ServiceFilterForm(forms.Form):
@@ -411,9 +419,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         sql_filters = {
             name: data[name]
             for name in SQL_PARAMETERS
-            if data.get(name) not in (None, "", False)
-            and not (isinstance(data[name], QuerySet) and not data[name])
-            and not (name == "open_now" and data[name] is not True)
+            if not _is_empty(data.get(name)) and not (name == "open_now" and not data[name])
         }
         only_ids = ranks = None
         sort = self._sort()
