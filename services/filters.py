@@ -376,12 +376,18 @@ class ServiceFilterSet(django_filters.FilterSet):
         if self.is_grouped:
             queryset = search.with_distance(
                 queryset, self.location.lat, self.location.lon, self.search_radius_km
-            ).annotate(
-                in_national_group=Case(
-                    When(self._group_q, then=True), default=False, output_field=BooleanField()
-                )
             )
-            keys.append("in_national_group")
+            if self._remote_ids:
+                queryset = queryset.annotate(
+                    in_national_group=Case(
+                        When(self._group_q, then=True), default=False, output_field=BooleanField()
+                    )
+                )
+                keys.append("in_national_group")
+            else:  # a constant: PostgreSQL refuses `ORDER BY false`
+                queryset = queryset.annotate(
+                    in_national_group=Value(False, output_field=BooleanField())
+                )
         keys.append("listing_is_stale")
         sort = self._sort()
         if sort == Sort.DISTANCE:
