@@ -116,15 +116,17 @@ def describe_schedule(schedule: Schedule) -> str:
     return f"{when}, {time_range(schedule.opens_at, schedule.closes_at)}"
 
 
-def current_schedules(today: datetime.date | None = None) -> QuerySet:
-    """Schedules that have not ended, with their course run (for `upcoming_sessions`)."""
+def current_schedules(today: datetime.date | None = None, with_location: bool = True) -> QuerySet:
+    """Schedules that have not ended, with their course run (for `upcoming_sessions`) and,
+    unless told not to, their location."""
     today = today or timezone.localdate()
+    related = ("course_run", "location") if with_location else ("course_run",)
     return (
         Schedule.objects.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=today),
             Q(course_run__isnull=True) | Q(course_run__end_date__gte=today),
         )
-        .select_related("course_run", "location")
+        .select_related(*related)
         .order_by("weekday", "opens_at")
     )
 
@@ -144,7 +146,11 @@ def with_card_data(queryset: QuerySet) -> QuerySet:
         queryset.select_related("organisation")
         .with_vocabularies(CARD_RELATIONS)
         .prefetch_related(
-            Prefetch("schedules", queryset=current_schedules(), to_attr="current_schedules")
+            Prefetch(
+                "schedules",
+                queryset=current_schedules(with_location=False),
+                to_attr="current_schedules",
+            )
         )
     )
 
