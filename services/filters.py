@@ -467,10 +467,11 @@ class ServiceFilterSet(django_filters.FilterSet):
         """Every result, in order, from the in-memory index (`services.search_index`)."""
         return search_index.search(search_index.current(), self.criteria)
 
-    def results(self, prepare=None) -> "ResultList":
+    def results(self, prepare=None, relations=()) -> "ResultList":
         """The results as a sequence for a paginator: slicing it reads just those services
-        from the database, through `prepare` (for example `with_listing_data`)."""
-        return ResultList(self.hits, prepare or (lambda queryset: queryset))
+        from the database, through `prepare` (for example `with_listing_data`), with the
+        vocabulary `relations` filled in from the index."""
+        return ResultList(self.hits, prepare or (lambda queryset: queryset), relations)
 
     @property
     def result_ids(self) -> list:
@@ -506,8 +507,8 @@ class ResultList:
     """Search results for Django's (and so DRF's) paginator: its length is the number of
     results, and a slice is a list of services read from the database."""
 
-    def __init__(self, hits: search_index.Hits, prepare):
-        self.hits, self.prepare = hits, prepare
+    def __init__(self, hits: search_index.Hits, prepare, relations=()):
+        self.hits, self.prepare, self.relations = hits, prepare, relations
 
     def __len__(self) -> int:
         return self.hits.total
@@ -517,8 +518,10 @@ class ResultList:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return self.hits.page(key, self.prepare)
-        page = self.hits.page(slice(key, key + 1 if key != -1 else None), self.prepare)
+            return self.hits.page(key, self.prepare, self.relations)
+        page = self.hits.page(
+            slice(key, key + 1 if key != -1 else None), self.prepare, self.relations
+        )
         if not page:
             raise IndexError(key)
         return page[0]

@@ -63,15 +63,15 @@ class ServiceQuerySet(models.QuerySet):
         clone._vocabulary_relations = tuple(relations)
         return clone
 
-    def with_listing_data(self) -> "ServiceQuerySet":
+    def with_listing_data(self, vocabularies: bool = True) -> "ServiceQuerySet":
         """Everything a results page or list endpoint renders, in a fixed number of queries:
-        the services, their vocabularies (one query for all six), areas, locations,
-        schedules and upcoming course runs."""
+        the services, their vocabularies (one query for all six, unless the caller fills
+        them in itself), areas, locations, schedules and upcoming course runs."""
         from services.models import CourseRun, Schedule, ServiceAtLocation
 
         return (
             self.select_related("organisation")
-            .with_vocabularies()
+            .with_vocabularies(VOCABULARY_RELATIONS if vocabularies else ())
             .prefetch_related(
                 "areas",
                 Prefetch(

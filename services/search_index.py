@@ -57,10 +57,17 @@ def _timestamp(moment: datetime.datetime) -> float:
 
 @dataclass(frozen=True)
 class Terms:
-    """One vocabulary relation: the term ids (columns) and which services have each."""
+    """One vocabulary relation: its terms in display order (one column each), and which
+    services have each."""
 
-    columns: dict[int, int]
+    terms: list  # vocabulary model instances, in display order
+    columns: dict[int, int]  # term id -> column
     matrix: np.ndarray  # bool, services × terms
+
+    def of(self, position: int) -> list:
+        """The terms of the service at `position`, in display order."""
+        row = self.matrix[position]
+        return [term for column, term in enumerate(self.terms) if row[column]]
 
     def any_of(self, term_ids: Iterable[int], rows: np.ndarray) -> np.ndarray:
         """For the services at `rows`: whether each has any of `term_ids`."""
@@ -152,14 +159,15 @@ class Snapshot:
 # way takes a fraction of that. Which services are published is still the ORM's definition.
 
 
-def _term_ids() -> dict[str, list[int]]:
+def _terms() -> dict[str, list]:
+    """Every term of each relation, in display order (as `attach_vocabularies` orders)."""
     from services.models import Service
 
     return {
         relation: list(
-            Service._meta.get_field(relation)
-            .related_model.objects.order_by("pk")
-            .values_list("pk", flat=True)
+            Service._meta.get_field(relation).related_model.objects.order_by(
+                "position", "name", "pk"
+            )
         )
         for relation in RELATIONS
     }
@@ -282,7 +290,8 @@ def build(token) -> Snapshot:
     from services.filters import FREE_COSTS
     from services.models import Area, Service
 
-    term_ids = _term_ids()
+    all_terms = _terms()
+    term_ids = {relation: [term.pk for term in terms] for relation, terms in all_terms.items()}
     rows, packed = _service_rows(term_ids)
     width = 9 + sum(len(names) for names in packed.values())
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
@@ -298,7 +307,8 @@ def build(token) -> Snapshot:
     terms, offset = {}, 9
     for relation, names in packed.items():
         matrix = _unpack(list(columns[offset : offset + len(names)]), len(term_ids[relation]))
-        terms[relation] = Terms({pk: n for n, pk in enumerate(term_ids[relation])}, matrix)
+        by_id = {pk: n for n, pk in enumerate(term_ids[relation])}
+        terms[relation] = Terms(all_terms[relation], by_id, matrix)
         offset += len(names)
 
     point_service, point_lat, point_lon = [], [], []
@@ -454,10 +464,13 @@ class Hits:
     def ids(self) -> list:
         return [uuid.UUID(int=self.snapshot.ids[position]) for position in self.order]
 
-    def page(self, key: slice, prepare: Callable) -> list:
+    def page(self, key: slice, prepare: Callable, relations: Sequence[str] = ()) -> list:
         """The services of one slice of the results, from the database (with whatever
-        `prepare` adds to the queryset), annotated like the SQL search's results."""
+        `prepare` adds to the queryset), annotated like the SQL search's results, with the
+        vocabulary `relations` filled in from the index (no query), as
+        `ServiceQuerySet.with_vocabularies` would."""
         from services.models import Service
+        from services.vocabulary_loader import fill_prefetch_cache
 
         chosen = range(len(self.order))[key]
         wanted = [uuid.UUID(int=self.snapshot.ids[self.order[n]]) for n in chosen]
@@ -476,6 +489,11 @@ class Hits:
                 service.distance_km = None if np.isnan(distance) else float(distance)
             if self.ranks is not None:
                 service.search_rank = float(self.ranks[n])
+            position = self.snapshot.positions[pk.int]
+            fill_prefetch_cache(
+                service,
+                {relation: self.snapshot.terms[relation].of(position) for relation in relations},
+            )
             services.append(service)
         return services
 

@@ -58,7 +58,8 @@ def _rows_query(service_model, relations: Sequence[str], service_ids: list):
 def _cached_queryset(model, items: list, query):
     """A queryset that already holds `items`, as after prefetch_related. They share one
     empty Query per model (building one per service and relation was most of the cost):
-    safe, because a QuerySet clones its query before changing it."""
+    safe, because a QuerySet clones its query before changing it, and the manager's
+    query has no per-request state."""
     queryset = QuerySet(model=model, query=query)
     queryset._result_cache = items
     queryset._prefetch_done = True
@@ -85,12 +86,29 @@ def attach_vocabularies(services: list, relations: Sequence[str] = VOCABULARY_RE
                 position=row["term_position"],
             )
         found[(index, row["service_id"])].append(terms[key])
-    queries = [model._default_manager.all().query for model in models]
     for service in services:
-        cache = service.__dict__.setdefault("_prefetched_objects_cache", {})
-        for index, relation in enumerate(relations):
-            items = found.get((index, service.pk), [])
-            cache[relation] = _cached_queryset(models[index], items, queries[index])
+        fill_prefetch_cache(
+            service,
+            {
+                relation: found.get((index, service.pk), [])
+                for index, relation in enumerate(relations)
+            },
+        )
+
+
+_empty_queries: dict = {}
+
+
+def fill_prefetch_cache(service, terms: dict[str, list]) -> None:
+    """Make `service.<relation>.all()` return these terms without a query, exactly as
+    after `prefetch_related(relation)`."""
+    cache = service.__dict__.setdefault("_prefetched_objects_cache", {})
+    for relation, items in terms.items():
+        model = type(service)._meta.get_field(relation).related_model
+        query = _empty_queries.get(model)
+        if query is None:
+            query = _empty_queries[model] = model._default_manager.all().query
+        cache[relation] = _cached_queryset(model, items, query)
 
 
 # The cached registry of every vocabulary term and area ----------------------------------

@@ -22,6 +22,7 @@ from services.models import (
     Service,
     Weekday,
 )
+from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 from .authentication import OrganisationTokenAuthentication
 from .caching import ConditionalGetMixin
@@ -132,7 +133,11 @@ class ServiceViewSet(
 
     def list(self, request, *args, **kwargs):
         filterset, with_facets = service_search(request.query_params)
-        page = self.paginate_queryset(filterset.results(lambda found: found.with_listing_data()))
+        page = self.paginate_queryset(
+            filterset.results(
+                lambda found: found.with_listing_data(vocabularies=False), VOCABULARY_RELATIONS
+            )
+        )
         self.newest(page)
         response = self.get_paginated_response(ServiceListSerializer(page, many=True).data)
         response.data["location"] = location_data(filterset)

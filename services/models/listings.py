@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from services.links import cached_reverse
 from services.postcodes import normalise_postcode, validate_postcode
 from services.querysets import LocationQuerySet, ServiceQuerySet
 
@@ -259,7 +259,7 @@ class Service(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("services:service", kwargs={"slug": self.slug})
+        return cached_reverse("services:service", slug=self.slug)
 
     def clean(self) -> None:
         errors = {}

@@ -71,9 +71,9 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from services.links import cached_reverse
 
-        return reverse("services:organisation", kwargs={"slug": self.slug})
+        return cached_reverse("services:organisation", slug=self.slug)
 
     def clean_fields(self, exclude=None) -> None:
         # Normalise before validating, so "sc 012345" is accepted as SC012345.

@@ -139,12 +139,13 @@ CARD_RELATIONS = ("types", "access_routes", "lived_experience")
 NO_LIVED_EXPERIENCE = "none-stated"
 
 
-def with_card_data(queryset: QuerySet) -> QuerySet:
+def with_card_data(queryset: QuerySet, vocabularies: bool = True) -> QuerySet:
     """What a result card shows: 2 queries after the page's own (vocabularies, schedules),
-    whatever the page size."""
+    whatever the page size; 1 without the vocabularies (search results take them from the
+    search index)."""
     return (
         queryset.select_related("organisation")
-        .with_vocabularies(CARD_RELATIONS)
+        .with_vocabularies(CARD_RELATIONS if vocabularies else ())
         .prefetch_related(
             Prefetch(
                 "schedules",

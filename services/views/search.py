@@ -17,7 +17,7 @@ from services.filters import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 from services.geo import LocationKind
 from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Weekday
 
-from .display import PAGE_SIZE, Card, cards, stale_period, with_card_data
+from .display import CARD_RELATIONS, PAGE_SIZE, Card, cards, stale_period, with_card_data
 
 RADIUS_CHOICES = (1, 2, 5, 10, 25, 50, 100, 200)
 WIDER_RADII = (25, 50, 100)
@@ -128,7 +128,10 @@ class CountedPaginator(Paginator):
 
 def results(filterset: ServiceFilterSet, page_number) -> Results:
     total, national_total = filterset.totals()
-    paginator = Paginator(filterset.results(with_card_data), PAGE_SIZE)
+    found = filterset.results(
+        lambda queryset: with_card_data(queryset, vocabularies=False), CARD_RELATIONS
+    )
+    paginator = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(page_number)
     page_cards = cards(page.object_list)
     return Results(

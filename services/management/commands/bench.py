@@ -1,8 +1,8 @@
-import gc
 import time
 
 from django.core.management.base import BaseCommand
 
+from recovery_directory.runtime import settle_after_startup
 from services import bench
 
 
@@ -29,9 +29,7 @@ class Command(BaseCommand):
             f"Search index of {size} services built in {time.perf_counter() - started:.1f} s "
             "(once per process, and again after each edit)."
         )
-        # As recovery_directory/wsgi.py does for the real server once the app is loaded.
-        gc.collect()
-        gc.freeze()
+        settle_after_startup()  # as recovery_directory/wsgi.py does for the real server
         self.stdout.write(f"Database: {connection.vendor}; {repeat} requests per page.")
         self.stdout.write(f"{'page':<42} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for label, url in bench.pages():
