@@ -167,7 +167,7 @@ def _having_any(relation: str, terms) -> QuerySet:
 def _is_empty(value) -> bool:
     """A parameter that filters nothing: not given, blank, or an empty choice."""
     if isinstance(value, QuerySet):
-        return not value  # an empty multiple choice cleans to `.none()`: no query
+        return value.query.is_empty()  # an empty multiple choice cleans to `.none()`
     return value in EMPTY_VALUES
 
 

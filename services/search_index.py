@@ -97,6 +97,9 @@ class Snapshot:
     point_lat: np.ndarray  # every location of every service, sorted by latitude
     point_lon: np.ndarray
     point_service: np.ndarray
+    point_phi: np.ndarray  # latitude, longitude in radians and cos(latitude), for distances
+    point_lambda: np.ndarray
+    point_cos_phi: np.ndarray
     uncovered: np.ndarray  # services with no location and no covered area
     covering: dict[str, np.ndarray] = field(default_factory=dict)  # council slug -> positions
 
@@ -135,15 +138,13 @@ class Snapshot:
         box = bounding_box(lat, lon, km)
         start = np.searchsorted(self.point_lat, box.min_lat, side="left")
         stop = np.searchsorted(self.point_lat, box.max_lat, side="right")
-        lats, lons = self.point_lat[start:stop], self.point_lon[start:stop]
-        inside = (lons >= box.min_lon) & (lons <= box.max_lon)
-        lats, lons, owners = lats[inside], lons[inside], self.point_service[start:stop][inside]
+        lons = self.point_lon[start:stop]
+        inside = np.flatnonzero((lons >= box.min_lon) & (lons <= box.max_lon)) + start
+        owners = self.point_service[inside]
         phi1, lam1 = math.radians(lat), math.radians(lon)
-        phi2, lam2 = np.radians(lats), np.radians(lons)
-        h = (
-            np.sin((phi2 - phi1) / 2) ** 2
-            + math.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
-        )
+        h = np.square(np.sin((self.point_phi[inside] - phi1) / 2)) + math.cos(
+            phi1
+        ) * self.point_cos_phi[inside] * np.square(np.sin((self.point_lambda[inside] - lam1) / 2))
         distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
         nearest = np.full(len(self), np.inf)
         np.minimum.at(nearest, owners, distances)
@@ -345,6 +346,9 @@ def build(token) -> Snapshot:
         point_lat=lat_array[by_latitude],
         point_lon=np.array(point_lon, dtype=np.float64)[by_latitude],
         point_service=np.array(point_service, dtype=np.int64)[by_latitude],
+        point_phi=np.radians(lat_array[by_latitude]),
+        point_lambda=np.radians(np.array(point_lon, dtype=np.float64)[by_latitude]),
+        point_cos_phi=np.cos(np.radians(lat_array[by_latitude])),
         uncovered=uncovered,
         covering=covering,
     )

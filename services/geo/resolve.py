@@ -56,7 +56,14 @@ class LocationResult:
 
 
 def _area_names() -> dict[str, str]:
-    return dict(Area.objects.council_areas().values_list("slug", "name"))
+    """Council area names by slug, from the cached vocabulary registry (no query)."""
+    from services.vocabulary_loader import registry
+
+    return {
+        slug: area.name
+        for slug, area in registry().areas.items()
+        if area.kind == Area.Kind.COUNCIL_AREA
+    }
 
 
 def _place_label(place: Place, area_names: dict[str, str]) -> str:
