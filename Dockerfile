@@ -28,4 +28,4 @@ EXPOSE 8000
 # Migrations run on start unless MIGRATE_ON_START=false (then run the release command
 # `python manage.py migrate --noinput` once per deploy). The access log has no client address
 # and no query string: searches hold postcodes.
-CMD ["sh", "-c", "if [ \"${MIGRATE_ON_START:-true}\" != false ]; then python manage.py migrate --noinput; fi && exec gunicorn recovery_directory.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --access-logformat '%(t)s \"%(m)s %(U)s\" %(s)s %(M)sms'"]
+CMD ["sh", "-c", "if [ \"${MIGRATE_ON_START:-true}\" != false ]; then python manage.py migrate --noinput; fi && exec gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --access-logformat '%(t)s \"%(m)s %(U)s\" %(s)s %(M)sms'"]

@@ -60,7 +60,7 @@ run: install static
 	@echo "    linkworker / demo-linkworker-2026 (link worker)"
 	@echo "  Press Ctrl+C to stop."
 	@echo ""
-	$(RUN_ENV) $(BIN)/gunicorn recovery_directory.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
+	$(RUN_ENV) $(BIN)/gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 127.0.0.1:$(PORT) --workers 3 \
 		--access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
 
 test: install-test assets

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from recovery_directory.runtime import collect_between_requests
 from services import search_index
 from services.models import (
     AccessRoute,
@@ -192,6 +193,7 @@ def measure(label: str, url: str, repeat: int) -> Timing:
             started = time.perf_counter()
             response = client.get(url)
             durations.append((time.perf_counter() - started) * 1000)
+        collect_between_requests()  # untimed: gunicorn's post_request hook does this
         if response.status_code != 200:
             raise RuntimeError(f"{label}: {url} answered {response.status_code}")
         queries = len(captured)
