@@ -171,6 +171,9 @@ def _is_empty(value) -> bool:
     return value in EMPTY_VALUES
 
 
+_FORM_CLASSES: dict[type, type] = {}
+
+
 class ServiceFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -260,6 +263,14 @@ class ServiceFilterSet(django_filters.FilterSet):
             queryset if queryset is not None else Service.objects.published(),
             **kwargs,
         )
+
+    def get_form_class(self):
+        """django-filter builds a new form class, with new fields, for every search; the
+        fields never change, so build it once per FilterSet class."""
+        form_class = _FORM_CLASSES.get(type(self))
+        if form_class is None:
+            form_class = _FORM_CLASSES[type(self)] = super().get_form_class()
+        return form_class
 
     # One parameter each ----------------------------------------------------------------
 
