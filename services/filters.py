@@ -16,6 +16,7 @@ form error: no location filter is applied and `location` says why (not found wit
 suggestions, or ambiguous with choices).
 """
 
+import datetime
 from functools import cached_property
 
 import django_filters
@@ -83,6 +84,20 @@ class StrictBooleanField(forms.Field):
         if text in self.TRUE | self.FALSE:
             return text in self.TRUE
         raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    """A date and time, converted to UTC. ISO 8601 allows offsets PostgreSQL refuses
+    (`+16:43`); in UTC every valid value can be compared with stored times."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None or result.tzinfo is None:
+            return result
+        try:
+            return result.astimezone(datetime.UTC)
+        except OverflowError:  # the first or last moments datetime can hold, moved past
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class BooleanFilter(django_filters.Filter):

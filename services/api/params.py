@@ -9,7 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-from services.filters import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, StrictBooleanField
+from services.filters import (
+    MAX_RADIUS_KM,
+    MIN_RADIUS_KM,
+    ServiceFilterSet,
+    StrictBooleanField,
+    UTCDateTimeField,
+)
 from services.geo import LocationKind
 from services.models import Service
 
@@ -17,7 +23,7 @@ ISO_MESSAGE = "Enter a date and time in ISO 8601 format, for example 2026-01-31T
 
 
 class ExtraParametersForm(forms.Form):
-    modified_after = forms.DateTimeField(required=False, error_messages={"invalid": ISO_MESSAGE})
+    modified_after = UTCDateTimeField(required=False, error_messages={"invalid": ISO_MESSAGE})
     facets = StrictBooleanField(required=False)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from services import search
+from services.filters import UTCDateTimeField
 from services.geo import resolve_location
 from services.models import Area, Service, ServiceAtLocation
 
@@ -34,7 +35,7 @@ class HSDSQueryForm(forms.Form):
     organization_id = forms.UUIDField(
         required=False, error_messages={"invalid": "Enter an organization id (a UUID)."}
     )
-    modified_after = forms.DateTimeField(required=False, error_messages={"invalid": ISO_MESSAGE})
+    modified_after = UTCDateTimeField(required=False, error_messages={"invalid": ISO_MESSAGE})
     postcode = forms.CharField(required=False, max_length=100)
     proximity = forms.FloatField(
         required=False,

@@ -276,6 +276,13 @@ def test_modified_after_limits_by_last_change(client, directory):
     assert [result["name"] for result in body["results"]] == ["Night Helpline"]
 
 
+def test_modified_after_takes_any_iso_offset(client, directory):
+    # PostgreSQL refuses offsets beyond ±15:59; the API compares in UTC instead.
+    response = client.get("/api/v1/services/", {"modified_after": "0835-05-11T15:16:09+16:43"})
+    assert response.status_code == 200
+    assert response.json()["count"] == Service.objects.published().count()
+
+
 @pytest.mark.parametrize(
     ("query", "errors"),
     [

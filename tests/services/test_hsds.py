@@ -142,6 +142,17 @@ def test_hsds_filters(client, services):
     assert set(ids("search=")) == {str(full.pk), str(bare.pk)}
 
 
+def test_hsds_modified_after_takes_any_iso_offset(client, services):
+    # Found by Schemathesis on PostgreSQL, which refuses offsets beyond ±15:59 (a 500).
+    full, bare = services
+    response = client.get("/api/hsds/services?modified_after=0835-05-11T15:16:09.6%2B16:43")
+    assert response.status_code == 200
+    assert {s["id"] for s in response.json()["contents"]} == {str(full.pk), str(bare.pk)}
+    response = client.get("/api/hsds/services?modified_after=0001-01-01T00:00:00%2B16:43")
+    assert response.status_code == 400
+    assert "modified_after" in response.json()
+
+
 def test_hsds_bad_parameters_are_400_naming_them(client, services):
     for query, name in (
         ("taxonomy_term_id=nope", "taxonomy_term_id"),
