@@ -376,10 +376,9 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     # Whole search ----------------------------------------------------------------------
 
-    def _filtered(self, queryset: QuerySet, skip: str = "") -> QuerySet:
+    def _filtered(self, queryset: QuerySet) -> QuerySet:
         for name, value in self._data.items():
-            # An empty multiple choice cleans to `.none()`, which must not filter anything.
-            if name != skip and not (isinstance(value, QuerySet) and not value):
+            if not _is_empty(value):
                 queryset = self.filters[name].filter(queryset, value)
         return self._located(queryset)
 
@@ -465,7 +464,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             else:
                 only_ids = list(queryset.order_by().values_list("pk", flat=True))
         terms = {}
-        for relation, parameter in search_index.RELATIONS.items():
+        for parameter, (relation, _model) in VOCABULARY_PARAMETERS.items():
             value = data.get(parameter)
             terms[relation] = [term.pk for term in value] if value else []
         return search_index.Criteria(

@@ -8,6 +8,19 @@ from django.utils import timezone
 from services.vocabulary_loader import VOCABULARY_RELATIONS, attach_vocabularies
 
 
+def located_at() -> Prefetch:
+    """A service's places (`service_locations`, with each location and its council area),
+    by location name."""
+    from services.models import ServiceAtLocation
+
+    return Prefetch(
+        "service_locations",
+        queryset=ServiceAtLocation.objects.select_related("location__council_area").order_by(
+            "location__name"
+        ),
+    )
+
+
 class LocationQuerySet(models.QuerySet):
     def for_user(self, user) -> "LocationQuerySet":
         from services.permissions import is_moderator
@@ -63,23 +76,18 @@ class ServiceQuerySet(models.QuerySet):
         clone._vocabulary_relations = tuple(relations)
         return clone
 
-    def with_listing_data(self, vocabularies: bool = True) -> "ServiceQuerySet":
+    def with_listing_data(self) -> "ServiceQuerySet":
         """Everything a results page or list endpoint renders, in a fixed number of queries:
-        the services, their vocabularies (one query for all six, unless the caller fills
-        them in itself), areas, locations, schedules and upcoming course runs."""
-        from services.models import CourseRun, Schedule, ServiceAtLocation
+        the services, their vocabularies (one query for all six), areas, locations,
+        schedules and upcoming course runs."""
+        from services.models import CourseRun, Schedule
 
         return (
             self.select_related("organisation")
-            .with_vocabularies(VOCABULARY_RELATIONS if vocabularies else ())
+            .with_vocabularies()
             .prefetch_related(
                 "areas",
-                Prefetch(
-                    "service_locations",
-                    queryset=ServiceAtLocation.objects.select_related(
-                        "location__council_area"
-                    ).order_by("location__name"),
-                ),
+                located_at(),
                 Prefetch(
                     "schedules",
                     queryset=Schedule.objects.select_related("location").order_by(

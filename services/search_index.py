@@ -36,24 +36,11 @@ import numpy as np
 from django.db import connection
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
+from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 # Terms of one vocabulary are packed into integer columns of this many bits each, so any
 # number of terms fits (SQLite and PostgreSQL integers are 64-bit signed).
 BITS_PER_COLUMN = 62
-# The vocabulary relations held by the index, and the search parameter of each.
-RELATIONS = {
-    "types": "type",
-    "access_routes": "access_route",
-    "lived_experience": "lived_experience",
-    "audiences": "audience",
-    "delivery_modes": "delivery",
-    "languages": "language",
-}
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-
-def _timestamp(moment: datetime.datetime) -> float:
-    return (moment - _EPOCH).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -121,7 +108,7 @@ class Snapshot:
 
     def stale(self, cutoff: datetime.datetime) -> np.ndarray:
         with np.errstate(invalid="ignore"):
-            return np.isnan(self.checked) | (self.checked < _timestamp(cutoff))
+            return np.isnan(self.checked) | (self.checked < cutoff.timestamp())
 
     def remote_group(self, council_area_slug: str | None) -> np.ndarray:
         """Mirrors `services.search.remote_group_q`: national services, and services with no
@@ -171,7 +158,7 @@ def _terms() -> dict[str, list]:
                 "position", "name", "pk"
             )
         )
-        for relation in RELATIONS
+        for relation in VOCABULARY_RELATIONS
     }
 
 

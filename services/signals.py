@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from services import search_index
 from services.search import forget_remote_groups
-from services.vocabulary_loader import clear_registry
+from services.vocabulary_loader import VOCABULARY_RELATIONS, clear_registry
 
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
 
@@ -48,7 +48,7 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"search-index-{kind}-{model.__name__}",
             )
-    for relation in (*search_index.RELATIONS, "areas", "locations"):
+    for relation in (*VOCABULARY_RELATIONS, "areas", "locations"):
         through = Service._meta.get_field(relation).remote_field.through
         m2m_changed.connect(
             _index_changed_by_relation,

@@ -20,9 +20,9 @@ from services.models import (
     Organisation,
     Schedule,
     Service,
-    ServiceAtLocation,
     Weekday,
 )
+from services.querysets import located_at
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 from .authentication import OrganisationTokenAuthentication
@@ -86,12 +86,7 @@ def service_list_queryset(queryset):
     the page size; its vocabularies come from the search index."""
     return queryset.select_related("organisation").prefetch_related(
         "areas",
-        Prefetch(
-            "service_locations",
-            queryset=ServiceAtLocation.objects.select_related("location__council_area").order_by(
-                "location__name"
-            ),
-        ),
+        located_at(),
         Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")),
     )
 

@@ -97,6 +97,7 @@ def _card(card: Card, form: dict) -> SafeString:
         "{distance}"
         '<p class="ds_search-result__summary">{summary}</p>'
         "{lived}{facts}{checked}"
+        # engagement/includes/add_to_list_form.html, written out: change both together.
         '<form method="post" action="{action}" class="rd_no-print">{csrf}'
         '<input type="hidden" name="service" value="{pk}">'
         '<input type="hidden" name="next" value="{next}">'
