@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from recovery_directory.runtime import collect_between_requests
 from services import search_index
+from services.geo.places import load_places
 from services.models import (
     AccessRoute,
     Area,
@@ -33,7 +34,6 @@ from services.models import (
     ServiceAtLocation,
     ServiceType,
 )
-from services.places import load_places
 
 BENCH_PREFIX = "Bench"
 SERVICES_PER_ORGANISATION = 50

@@ -28,7 +28,7 @@ from django.utils.datastructures import MultiValueDict
 from django_filters.constants import EMPTY_VALUES
 
 from services import search, search_index
-from services.geo import LocationResult, resolve_location
+from services.geo.resolve import LocationResult, resolve_location
 from services.models import (
     WEEKDAY_SLUGS,
     AccessibilityFeature,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from services.geo.postcodes import normalise_postcode
 from services.models import CourseRun, Location, Schedule, Service, ServiceAtLocation
 from services.permissions import is_moderator
-from services.postcodes import normalise_postcode
 
 from .base import OrganisationScopedAdmin, ScopedInlineMixin
 from .schedules import ScheduleForm

@@ -16,7 +16,7 @@ from services.filters import (
     StrictBooleanField,
     UTCDateTimeField,
 )
-from services.geo import LocationKind
+from services.geo.resolve import LocationKind
 from services.models import Service
 
 ISO_MESSAGE = "Enter a date and time in ISO 8601 format, for example 2026-01-31T09:00:00Z."

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.text import slugify
 
+from services.geo.places import Place
 from services.models import (
     CourseRun,
     Location,
@@ -22,7 +23,6 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
-from services.places import Place
 
 from .details import details, texts
 from .ids import demo_uuid

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from services import search_index
+from services.geo.places import load_places
 from services.models import (
     Area,
     CourseRun,
@@ -22,7 +23,6 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
-from services.places import load_places
 
 from .accounts import DEMO_USERS, ensure_demo_users, ensure_memberships, sign_in_lines
 from .plan import AreaInfo, DemoDataError, DemoPlan, build_plan

@@ -15,8 +15,8 @@ from typing import TextIO
 
 from django.db import transaction
 
+from services.geo.postcodes import normalise_postcode
 from services.models import Area, Postcode
-from services.postcodes import normalise_postcode
 
 from .osgb import osgb36_to_wgs84
 

@@ -1,4 +1,4 @@
-"""Scottish place names from the places file (read by `services.places.load_places`),
+"""Scottish place names from the places file (read by `services.geo.places.load_places`),
 matched the way people type them: "St Andrews" = "St. Andrews" = "saint andrews"."""
 
 import functools
@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.places import Place, PlacesFileError, load_places, places_path
+from services.geo.places import Place, PlacesFileError, load_places, places_path
 
 logger = logging.getLogger(__name__)
 # Tests point this at a small sample file.

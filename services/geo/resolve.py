@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from django.db.models import Avg, Count
 
+from services.geo.postcodes import normalise_postcode, postcode_district
 from services.models import Area, Postcode
-from services.postcodes import normalise_postcode, postcode_district
 
 from .lookup import lookup_postcode
 from .placenames import Place, normalise_name, place_index

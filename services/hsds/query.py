@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from services import search
 from services.filters import UTCDateTimeField
-from services.geo import resolve_location
+from services.geo.resolve import resolve_location
 from services.models import Area, Service, ServiceAtLocation
 
 from .taxonomy import BY_ID, TAXONOMIES, Taxonomy

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import services.postcodes
+import services.geo.postcodes
 import simple_history.models
 import uuid
 from django.conf import settings
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                 ('address_1', models.CharField(max_length=200, verbose_name='address line 1')),
                 ('address_2', models.CharField(blank=True, max_length=200, verbose_name='address line 2')),
                 ('town', models.CharField(max_length=100)),
-                ('postcode', models.CharField(help_text='For example PA1 1AA.', max_length=8, validators=[services.postcodes.validate_postcode])),
+                ('postcode', models.CharField(help_text='For example PA1 1AA.', max_length=8, validators=[services.geo.postcodes.validate_postcode])),
                 ('latitude', models.FloatField(help_text='Between -90 and 90. Scotland is about 54.6 to 60.9.', validators=[django.core.validators.MinValueValidator(-90, 'Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(90, 'Latitude must be between -90 and 90.')])),
                 ('longitude', models.FloatField(help_text='Between -180 and 180. Scotland is about -8.7 to -0.7.', validators=[django.core.validators.MinValueValidator(-180, 'Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(180, 'Longitude must be between -180 and 180.')])),
                 ('directions', models.TextField(blank=True, help_text='How to find the door: buses, parking, which entrance, which floor.')),
@@ -221,7 +221,7 @@ class Migration(migrations.Migration):
                 ('address_1', models.CharField(max_length=200, verbose_name='address line 1')),
                 ('address_2', models.CharField(blank=True, max_length=200, verbose_name='address line 2')),
                 ('town', models.CharField(max_length=100)),
-                ('postcode', models.CharField(help_text='For example PA1 1AA.', max_length=8, validators=[services.postcodes.validate_postcode])),
+                ('postcode', models.CharField(help_text='For example PA1 1AA.', max_length=8, validators=[services.geo.postcodes.validate_postcode])),
                 ('latitude', models.FloatField(help_text='Between -90 and 90. Scotland is about 54.6 to 60.9.', validators=[django.core.validators.MinValueValidator(-90, 'Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(90, 'Latitude must be between -90 and 90.')])),
                 ('longitude', models.FloatField(help_text='Between -180 and 180. Scotland is about -8.7 to -0.7.', validators=[django.core.validators.MinValueValidator(-180, 'Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(180, 'Longitude must be between -180 and 180.')])),
                 ('directions', models.TextField(blank=True, help_text='How to find the door: buses, parking, which entrance, which floor.')),

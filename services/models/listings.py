@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from services.geo.postcodes import normalise_postcode, validate_postcode
 from services.links import cached_reverse
-from services.postcodes import normalise_postcode, validate_postcode
 from services.querysets import LocationQuerySet, ServiceQuerySet
 
 from .areas import Area

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services.filters import FACET_PARAMETERS, VOCABULARY_PARAMETERS, ServiceFilterSet
-from services.geo import LocationKind
 from services.geo.distance import KM_PER_DEGREE_LATITUDE
+from services.geo.resolve import LocationKind
 from services.models import (
     AccessibilityFeature,
     AccessRoute,

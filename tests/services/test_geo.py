@@ -8,16 +8,15 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from services.geo import (
-    LocationKind,
-    PlaceChoice,
+from services.geo import placenames
+from services.geo.distance import (
+    KM_PER_DEGREE_LATITUDE,
+    bounding_box,
+    distance_km_expression,
     haversine_km,
-    osgb36_to_wgs84,
-    placenames,
-    resolve_location,
 )
-from services.geo.distance import KM_PER_DEGREE_LATITUDE, bounding_box, distance_km_expression
-from services.geo.osgb import grid_to_osgb36
+from services.geo.osgb import grid_to_osgb36, osgb36_to_wgs84
+from services.geo.resolve import LocationKind, PlaceChoice, resolve_location
 from services.models import Area, Location, Postcode
 from tests.factories import LocationFactory
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 from django.utils import timezone
 
+from services.geo.postcodes import normalise_postcode, postcode_district
 from services.models import (
     AccessibilityFeature,
     AccessRoute,
@@ -21,7 +22,6 @@ from services.models import (
     Service,
     ServiceType,
 )
-from services.postcodes import normalise_postcode, postcode_district
 from tests.factories import (
     CourseRunFactory,
     LocationFactory,

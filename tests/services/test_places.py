@@ -1,8 +1,8 @@
-"""services.places.load_places: the reader shared by place-name search and the demo data."""
+"""services.geo.places.load_places: the reader shared by place-name search and the demo data."""
 
 import pytest
 
-from services.places import Place, PlacesFileError, load_places
+from services.geo.places import Place, PlacesFileError, load_places
 
 HEADER = "name,council_area,latitude,longitude,postcode_district,population,geonames_id\n"
 

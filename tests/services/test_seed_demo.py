@@ -16,6 +16,8 @@ from django.utils import timezone
 from services.demo import DEMO_USERS
 from services.demo.plan import AreaInfo, DemoDataError, build_plan, towns_by_area
 from services.demo.seed import _council_areas
+from services.geo.places import Place, load_places
+from services.geo.postcodes import normalise_postcode
 from services.models import (
     VOCABULARIES,
     AccessibilityFeature,
@@ -28,8 +30,6 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
-from services.places import Place, load_places
-from services.postcodes import normalise_postcode
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DRAMA_PHONE = re.compile(r"^(0141 496 0\d{3}|0131 496 0\d{3}|01632 960\d{3}|07700 900\d{3})$")

@@ -5,7 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services.places_build import DEFAULT_OUTPUT, MIN_POPULATION, build_places_file, report_lines
+from services.geo.places_build import (
+    DEFAULT_OUTPUT,
+    MIN_POPULATION,
+    build_places_file,
+    report_lines,
+)
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from services.demo import DemoDataError, seed_demo
-from services.places import PlacesFileError
+from services.geo.places import PlacesFileError
 
 
 class Command(BaseCommand):

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.places import COLUMNS, Place
+from services.geo.places import COLUMNS, Place
 
 MIN_POPULATION = 500
 COUNTRY_CODE = "GB"
 SCOTLAND_ADMIN1 = "SCT"
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "data" / "scottish_places.csv"
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "data" / "scottish_places.csv"
 # Hand-packed tables: keep the formatter from exploding them to one entry per line.
 # fmt: off
 # Must equal the slugs seeded by services/migrations/0003_seed_areas.py.
