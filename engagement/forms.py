@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import ProblemReport, Referral, Suggestion
+from .submissions import SubmissionKeyMixin
 
 CONSENT_WORDING = (
     "The person has agreed that I can share the details I am about to give with {service}, "
@@ -25,7 +26,7 @@ class ConsentForm(forms.Form):
         self.fields["consent"].label = consent_wording(service)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(SubmissionKeyMixin):
     organisation_name = forms.CharField(
         label="Your organisation",
         max_length=200,
@@ -128,7 +129,7 @@ class HoneypotMixin(forms.Form):
         return bool(self.data.get("website"))
 
 
-class EmailListForm(HoneypotMixin):
+class EmailListForm(SubmissionKeyMixin, HoneypotMixin):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -156,7 +157,7 @@ class RateLimitedForm(HoneypotMixin):
         self.add_error(None, self.rate_limited_message)
 
 
-class ProblemReportForm(RateLimitedForm):
+class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
     reason = forms.ChoiceField(
         label="What is wrong?",
         choices=ProblemReport.Reason.choices,
@@ -181,7 +182,7 @@ class ProblemReportForm(RateLimitedForm):
     )
 
 
-class SuggestionForm(RateLimitedForm):
+class SuggestionForm(SubmissionKeyMixin, RateLimitedForm):
     name = forms.CharField(
         label="Name of the service",
         max_length=200,

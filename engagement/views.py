@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from services.models import Service
 
+from . import submissions
 from .actions import IllegalTransition, create_referral, transition
 from .forms import ConsentForm, ReferralForm, TransitionForm, consent_wording
 from .models import LinkWorkerProfile, Referral
@@ -41,6 +43,9 @@ def refer_consent(request: HttpRequest, slug: str) -> HttpResponse:
 @link_worker_required
 def refer_details(request: HttpRequest, slug: str) -> HttpResponse:
     service = _referrable(slug)
+    if request.method == "POST" and (done := submissions.previous(request.POST)):
+        messages.success(request, f"Referral sent to {service.name}.")
+        return redirect(done)  # sent already (a retry or double click): the same success page
     consent = request.session.get(CONSENT_SESSION_KEY) or {}
     if consent.get("service") != str(service.pk):
         return redirect("engagement:refer_consent", slug=service.slug)
@@ -48,17 +53,22 @@ def refer_details(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"organisation_name": profile.organisation_name if profile else ""}
     form = ReferralForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        referral = create_referral(
-            service=service,
-            referrer=request.user,
-            organisation_name=form.cleaned_data.pop("organisation_name"),
-            consent_given_at=parse_datetime(consent["at"]),
-            consent_wording=consent_wording(service),
-            details=form.cleaned_data,
+        done = submissions.once(
+            request.POST,
+            scope="referral",
+            create=lambda: create_referral(
+                service=service,
+                referrer=request.user,
+                organisation_name=form.cleaned_data.pop("organisation_name"),
+                consent_given_at=parse_datetime(consent["at"]),
+                consent_wording=consent_wording(service),
+                details=form.cleaned_data,
+            ),
+            success_url=lambda referral: reverse("engagement:referral_detail", args=[referral.pk]),
         )
         del request.session[CONSENT_SESSION_KEY]
         messages.success(request, f"Referral sent to {service.name}.")
-        return redirect("engagement:referral_detail", pk=referral.pk)
+        return redirect(done)
     return render(request, "engagement/refer_details.html", {"service": service, "form": form})
 
 

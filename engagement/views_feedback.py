@@ -4,16 +4,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from services.models import Service
 
-from . import ratelimit
+from . import ratelimit, submissions
 from .actions import submit_problem_report
 from .forms import ProblemReportForm, RateLimitedForm, SuggestionForm
 
 
 def accept_public_form(request: HttpRequest, form: RateLimitedForm, *, scope: str) -> str:
-    """ "spam" (pretend it worked), "ok" (save it) or "invalid" (show the errors again).
-    Only well-formed, non-spam submissions count towards this client's hourly limit."""
+    """ "spam" (pretend it worked), "repeat" (stored already under this form's submission
+    key: show success again), "ok" (save it) or "invalid" (show the errors again).
+    Only well-formed, non-spam, new submissions count towards this client's hourly limit."""
     if form.is_spam:
         return "spam"
+    if submissions.previous(form.data) is not None:
+        return "repeat"
     if not form.is_valid():
         return "invalid"
     limit = getattr(settings, "PUBLIC_FORMS_PER_HOUR", 5)
@@ -32,7 +35,11 @@ def report_problem(request: HttpRequest, slug: str) -> HttpResponse:
         outcome = accept_public_form(request, form, scope="problem-report")
         if outcome == "ok":
             data = {k: form.cleaned_data[k] for k in ("reason", "details", "reporter_email")}
-            submit_problem_report(service=service, **data)
+            submissions.once(
+                form.data,
+                scope="problem-report",
+                create=lambda: submit_problem_report(service=service, **data),
+            )
         if outcome != "invalid":
             return redirect("engagement:report_problem_sent", slug=service.slug)
     status = 429 if form.errors.get("__all__") else 200
@@ -50,7 +57,7 @@ def suggest_service(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         outcome = accept_public_form(request, form, scope="suggestion")
         if outcome == "ok":
-            form.save_suggestion()
+            submissions.once(form.data, scope="suggestion", create=form.save_suggestion)
         if outcome != "invalid":
             return redirect("engagement:suggest_sent")
     status = 429 if form.errors.get("__all__") else 200

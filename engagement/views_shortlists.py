@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from services.models import Service
 from services.permissions import is_link_worker
 
-from . import emails, ratelimit, shortlists
+from . import emails, ratelimit, shortlists, submissions
 from .forms import EmailListForm, SaveListForm
 from .models import SavedShortlist, SharedShortlist
 from .permissions import link_worker_required
@@ -89,7 +89,8 @@ def email_list(request: HttpRequest, token: str) -> HttpResponse:
     shared = _shared(token)
     form = EmailListForm(request.POST)
     sent = "We have emailed the link. We have not kept the address."
-    if form.is_spam:  # look the same as success, so bots learn nothing
+    repeat = submissions.previous(form.data) is not None  # a retry or double click
+    if form.is_spam or repeat:  # spam looks the same as success, so bots learn nothing
         messages.success(request, sent)
         return redirect("engagement:shared_list", token=shared.token)
     if not form.is_valid():
@@ -98,7 +99,12 @@ def email_list(request: HttpRequest, token: str) -> HttpResponse:
     if not ratelimit.allow(request, "email-list", limit=limit):
         messages.error(request, "Too many emails have been sent from here. Try again later.")
         return redirect("engagement:shared_list", token=shared.token)
-    emails.shortlist_link(to=form.cleaned_data["email"], url=_absolute(shared))
+    address = form.cleaned_data["email"]
+    submissions.once(
+        form.data,
+        scope="email-list",
+        create=lambda: emails.shortlist_link(to=address, url=_absolute(shared)),
+    )
     messages.success(request, sent)
     return redirect("engagement:shared_list", token=shared.token)
 

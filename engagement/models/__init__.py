@@ -3,6 +3,7 @@ from .insight import SearchAggregate
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
 from .reviews import ReviewReminder
 from .shortlists import SavedShortlist, SharedShortlist
+from .submissions import SubmissionKey
 
 __all__ = [
     "LinkWorkerProfile",
@@ -13,5 +14,6 @@ __all__ = [
     "SavedShortlist",
     "SearchAggregate",
     "SharedShortlist",
+    "SubmissionKey",
     "Suggestion",
 ]
