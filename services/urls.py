@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("services/<slug:slug>/", views.service, name="service"),
+    path(
+        "services/<slug:slug>/calendar.ics", views.service_calendar, name="service_calendar"
+    ),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("areas/", views.areas, name="areas"),
     path("areas/<slug:slug>/", views.area, name="area"),

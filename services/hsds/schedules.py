@@ -12,8 +12,8 @@ import datetime
 import re
 
 from services.models import Schedule
+from services.models.schedules import RRULE_DAYS
 
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _BYDAY = re.compile(r"^(?P<position>[+-]?\d)?(?P<day>MO|TU|WE|TH|FR|SA|SU)$")
 _TIME = re.compile(
     r"^(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(Z|[+-]\d{2}:?\d{2})?$"
@@ -36,12 +36,7 @@ def schedule_to_hsds(schedule: Schedule, service_at_location_id: str | None = No
         data["location_id"] = str(schedule.location_id)
     if service_at_location_id:
         data["service_at_location_id"] = service_at_location_id
-    day = RRULE_DAYS[schedule.weekday]
-    if schedule.frequency == Schedule.Frequency.MONTHLY:
-        data.update(freq="MONTHLY", interval=1, byday=f"{schedule.week_of_month}{day}")
-    else:
-        fortnightly = schedule.frequency == Schedule.Frequency.FORTNIGHTLY
-        data.update(freq="WEEKLY", interval=2 if fortnightly else 1, byday=day)
+    data.update(schedule.recurrence())
     if schedule.valid_from:
         data["valid_from"] = data["dtstart"] = schedule.valid_from.isoformat()
     if schedule.valid_to:

@@ -27,6 +27,8 @@ class Weekday(models.IntegerChoices):
 
 
 WEEKDAY_SLUGS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Weekdays as iCalendar (RFC 5545) writes them, Monday first like `Weekday`.
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 class CourseRunQuerySet(models.QuerySet):
@@ -170,6 +172,17 @@ class Schedule(models.Model):
             errors["valid_to"] = "The last date must be on or after the first date."
         if errors:
             raise ValidationError(errors)
+
+    def recurrence(self) -> dict[str, str | int]:
+        """How the session repeats, in iCalendar RRULE terms (RFC 5545): the one mapping used
+        by the HSDS feed and by calendar files. Weekly is FREQ=WEEKLY;BYDAY=TU, every other
+        week adds INTERVAL=2 counted from the first session (so it needs `valid_from`),
+        monthly is FREQ=MONTHLY;BYDAY=2TU (second Tuesday) or -1FR (last Friday)."""
+        day = RRULE_DAYS[self.weekday]
+        if self.frequency == self.Frequency.MONTHLY:
+            return {"freq": "MONTHLY", "interval": 1, "byday": f"{self.week_of_month}{day}"}
+        interval = 2 if self.frequency == self.Frequency.FORTNIGHTLY else 1
+        return {"freq": "WEEKLY", "interval": interval, "byday": day}
 
     def occurs_on(self, day: datetime.date) -> bool:
         if day.weekday() != self.weekday:

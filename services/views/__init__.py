@@ -1,6 +1,7 @@
 """Public pages. Search, listings and browsing pages live in their own modules; the error
 handlers are referenced as services.views.<name> from the root URLconf."""
 
+from .calendar import service_calendar
 from .listings import area, areas, organisation, service
 from .pages import (
     about,
@@ -30,4 +31,5 @@ __all__ = [
     "search",
     "server_error",
     "service",
+    "service_calendar",
 ]

@@ -13,6 +13,7 @@ from services.models import (
     AccessibilityFeature,
     Area,
     CourseRun,
+    Location,
     Organisation,
     Schedule,
     Service,
@@ -88,9 +89,12 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(_service_queryset(), slug=slug)
     schedules = [ScheduleLine(describe_schedule(s), s) for s in service.current_schedules]
     places = list(service.service_locations.all())
+    sessions = upcoming_sessions(service.current_schedules, SESSIONS_SHOWN)
     context = {
         "service": service,
-        "sessions": upcoming_sessions(service.current_schedules, SESSIONS_SHOWN),
+        "sessions": sessions,
+        "has_calendar": bool(service.current_schedules or service.upcoming_course_runs),
+        "directions_to": _directions_to(sessions, places),
         "schedules": [line for line in schedules if line.schedule.course_run_id is None],
         "course_schedules": [line for line in schedules if line.schedule.course_run_id],
         "places": places,
@@ -101,6 +105,14 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
         "can_refer": service.accepts_referrals and is_link_worker(request.user),
     }
     return render(request, "services/service.html", context)
+
+
+def _directions_to(sessions, places) -> Location | None:
+    """Where the "Directions" link beside the next session goes: that session's place, or the
+    service's place when it has only one."""
+    if sessions and sessions[0].schedule.location is not None:
+        return sessions[0].schedule.location
+    return places[0].location if len(places) == 1 else None
 
 
 def _age_range(low: int | None, high: int | None) -> str:

@@ -141,7 +141,9 @@ def test_service_page_lists_the_next_three_sessions_soonest_first(client):
     with time_machine.travel(MONDAY, tick=False):
         html = get(client, service)
 
-    sessions = html[html.index("<h2>Next sessions</h2>") : html.index("<h2>When it runs</h2>")]
+    sessions = html[
+        html.index("Next sessions</h2>") : html.index('class="ds_no-bullets  rd_service-links"')
+    ]
     assert re.findall(r"<strong>([^<]+)</strong>", sessions) == [
         "Tue 13 Jan, 6–8pm",
         "Tue 20 Jan, 6–8pm",
@@ -246,3 +248,31 @@ def test_service_page_escapes_listing_text(client):
 
     assert escape("<b>Bold</b> claims") in html
     assert "<b>Bold</b>" not in html
+
+
+def test_add_to_calendar_and_directions_sit_beside_the_next_sessions_above_the_description(
+    client,
+):
+    service = full_service()
+
+    with time_machine.travel(MONDAY, tick=False):
+        html = get(client, service)
+
+    box = html[
+        html.index('class="ds_inset-text  rd_service-next"') : html.index("About this service")
+    ]
+    assert "<strong>Tue 13 Jan, 6–8pm</strong> at Paisley Community Hub" in box
+    assert f'href="/services/{service.slug}/calendar.ics" download>Add to calendar' in box
+    assert 'href="https://www.openstreetmap.org/directions?to=55.84560%2C-4.42390"' in box
+    assert html.index("rd_service-next") < html.index("Taking new people")
+
+
+def test_a_service_without_sessions_or_a_single_place_offers_neither_calendar_nor_directions(
+    client,
+):
+    service = ServiceFactory()
+
+    html = get(client, service)
+
+    assert "calendar.ics" not in html
+    assert "rd_service-next" not in html
