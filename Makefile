@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # `make run` is a local demonstration: DEBUG off (like production), plain HTTP on loopback, and
 # a secret key generated once into data/secret_key.
-RUN_ENV := DEMO_MODE=true HTTPS=false
+RUN_ENV := DEMO_MODE=true HTTPS=false PORT=$(PORT)
 # gunicorn access log without client addresses or query strings (searches hold postcodes).
 ACCESS_LOG_FORMAT := %(t)s "%(m)s %(U)s" %(s)s %(M)sms
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from services.links import site_url
 from services.models import Service
 from services.models.organisations import OrganisationMembership
 
@@ -49,7 +50,7 @@ def still_correct_token(*, service, user) -> str:
 
 def still_correct_url(*, service, user) -> str:
     token = still_correct_token(service=service, user=user)
-    return settings.SITE_URL + reverse("engagement:still_correct", kwargs={"token": token})
+    return site_url() + reverse("engagement:still_correct", kwargs={"token": token})
 
 
 def resolve_token(token: str) -> tuple[Service, "object"]:

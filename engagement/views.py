@@ -25,7 +25,7 @@ def _data(request: HttpRequest):
 
 
 def _referrable(slug: str) -> Service:
-    queryset = Service.objects.published().filter(accepts_referrals=True)
+    queryset = Service.objects.published().taking_referrals()
     return get_object_or_404(queryset.select_related("organisation"), slug=slug)
 
 

@@ -75,7 +75,11 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or DEMO_MODE else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public base address (https://directory.example.org). Empty: pages link to the address
+# each request came to; emails and links made outside a request (commands, the API's record
+# addresses) use this machine on PORT, which is right for `make run` only (services.links).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+SITE_URL_FALLBACK = f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

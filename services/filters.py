@@ -261,6 +261,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     )
     open_now = BooleanFilter(method="filter_open_now", label="Open now")
     accepting = BooleanFilter(method="filter_accepting", label="Taking new people")
+    takes_referrals = BooleanFilter(method="filter_takes_referrals", label="Takes referrals")
     include_national = BooleanFilter(method="filter_nothing", label="Include national")
     sort = django_filters.ChoiceFilter(choices=Sort.choices, method="filter_nothing")
 
@@ -326,6 +327,9 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     def filter_accepting(self, queryset, name, value):
         return queryset.accepting() if value else queryset
+
+    def filter_takes_referrals(self, queryset, name, value):
+        return queryset.taking_referrals() if value else queryset
 
     @cached_property
     def _open_now_q(self) -> Q:
@@ -475,6 +479,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             free=data.get("free") is True,
             age=data.get("age"),
             accepting=data.get("accepting") is True,
+            takes_referrals=data.get("takes_referrals") is True,
             include_national=self._include_national,
             point=(
                 (self.location.lat, self.location.lon, self.search_radius_km)

@@ -31,6 +31,18 @@ def cached_reverse(name: str, **kwargs) -> str:
     return template
 
 
+def site_url(request=None) -> str:
+    """The base address for absolute links, without a trailing slash: `SITE_URL` when set;
+    otherwise the scheme and host this request came to (so `PORT=8765 make run` gives working
+    share links and QR codes); otherwise, outside a request (emails, commands),
+    `SITE_URL_FALLBACK`, http://127.0.0.1 on PORT."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return settings.SITE_URL_FALLBACK
+
+
 def _forget(setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _templates.clear()

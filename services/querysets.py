@@ -47,6 +47,11 @@ class ServiceQuerySet(models.QuerySet):
         cutoff = timezone.now() - datetime.timedelta(days=days)
         return self.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff))
 
+    def taking_referrals(self) -> "ServiceQuerySet":
+        """Services link workers can refer to: `services.models.listings.takes_referrals`
+        in SQL (accepts referrals and has a referral email)."""
+        return self.filter(accepts_referrals=True).exclude(referral_email="")
+
     def accepting(self, today: datetime.date | None = None) -> "ServiceQuerySet":
         """Hides full or paused services, unless their dated restriction has lapsed."""
         today = today or timezone.localdate()

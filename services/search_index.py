@@ -81,6 +81,7 @@ class Snapshot:
     max_age: np.ndarray
     restricted: np.ndarray  # intake full or paused…
     restricted_until: np.ndarray  # …until this date's ordinal (0: no end date)
+    takes_referrals: np.ndarray  # services.models.listings.takes_referrals
     terms: dict[str, Terms]
     point_lat: np.ndarray  # every location of every service, sorted by latitude
     point_lon: np.ndarray
@@ -216,6 +217,7 @@ def _service_rows(term_ids: dict[str, list[int]]) -> tuple[list, dict[str, list[
         f"SELECT {pk}, {checked}, {column('is_national')}, {column('cost')}, "
         f"{column('min_age')}, {column('max_age')}, {column('intake_status')}, "
         f"{column('intake_status_until')}, located.service_id IS NOT NULL, "
+        f"{column('accepts_referrals')}, {column('referral_email')}, "
         f"{', '.join(name for names in packed.values() for name in names)} "
         f"FROM {quote(meta.db_table)} s {' '.join(joins)} "
         f"LEFT JOIN (SELECT DISTINCT {located_service} AS service_id "
@@ -278,11 +280,12 @@ def _unpack(values: list, count: int) -> np.ndarray:
 def build(token) -> Snapshot:
     from services.filters import FREE_COSTS
     from services.models import Area, Service
+    from services.models.listings import takes_referrals
 
     all_terms = _terms()
     term_ids = {relation: [term.pk for term in terms] for relation, terms in all_terms.items()}
     rows, packed = _service_rows(term_ids)
-    width = 9 + sum(len(names) for names in packed.values())
+    width = 11 + sum(len(names) for names in packed.values())
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     to_uuid = Service._meta.pk.to_python
     raw_positions = {raw: n for n, raw in enumerate(columns[0])}
@@ -293,7 +296,7 @@ def build(token) -> Snapshot:
     def floats(values) -> np.ndarray:
         return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
 
-    terms, offset = {}, 9
+    terms, offset = {}, 11
     for relation, names in packed.items():
         matrix = _unpack(list(columns[offset : offset + len(names)]), len(term_ids[relation]))
         by_id = {pk: n for n, pk in enumerate(term_ids[relation])}
@@ -330,6 +333,10 @@ def build(token) -> Snapshot:
         max_age=floats(columns[5]),
         restricted=np.array([status in restricted_statuses for status in columns[6]], bool),
         restricted_until=np.array([_as_ordinal(v) for v in columns[7]], dtype=np.int64),
+        takes_referrals=np.array(
+            [takes_referrals(*pair) for pair in zip(columns[9], columns[10], strict=True)],
+            dtype=bool,
+        ),
         terms=terms,
         point_lat=lat_array[by_latitude],
         point_lon=np.array(point_lon, dtype=np.float64)[by_latitude],
@@ -423,6 +430,7 @@ class Criteria:
     free: bool = False
     age: int | None = None
     accepting: bool = False
+    takes_referrals: bool = False
     include_national: bool = True
     point: tuple[float, float, float] | None = None  # lat, lon, radius km
     council_area: str | None = None
@@ -503,6 +511,8 @@ def search(snapshot: Snapshot, criteria: Criteria) -> Hits:
         base &= snapshot.for_age(criteria.age)
     if criteria.accepting:
         base &= snapshot.accepting(criteria.today)
+    if criteria.takes_referrals:
+        base &= snapshot.takes_referrals
 
     group = distance = None
     if criteria.point:

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +14,7 @@ from services.filters import StrictBooleanField
 from services.hsds import serialise
 from services.hsds.query import HSDSQueryForm, filter_services
 from services.hsds.taxonomy import BY_ID, TAXONOMIES, all_terms, taxonomy_to_hsds, term_to_hsds
+from services.links import site_url
 from services.models import Organisation, Service, ServiceAtLocation
 
 from .caching import ConditionalGetMixin
@@ -138,7 +138,7 @@ class HSDSRoot(HSDSView):
             {
                 "version": serialise.HSDS_VERSION,
                 "profile": "https://docs.openreferral.org/en/3.0/hsds/",
-                "openapi_url": settings.SITE_URL + "/api/schema/",
+                "openapi_url": site_url(request) + "/api/schema/",
             }
         )
 

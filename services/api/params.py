@@ -149,6 +149,11 @@ SERVICE_LIST_PARAMETERS = [
     _param("open_now", "Only services with a session on right now: " + BOOLEAN, OpenApiTypes.BOOL),
     _param("accepting", "Only services taking new people: " + BOOLEAN, OpenApiTypes.BOOL),
     _param(
+        "takes_referrals",
+        "Only services link workers can refer people to through the directory: " + BOOLEAN,
+        OpenApiTypes.BOOL,
+    ),
+    _param(
         "include_national",
         "Include services available across Scotland (default true): " + BOOLEAN,
         OpenApiTypes.BOOL,

@@ -8,10 +8,10 @@ gives the same document.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch
 
+from services.links import site_url
 from services.models import Area, Location, Organisation, Service, ServiceAtLocation
 
 from .schedules import schedule_to_hsds
@@ -38,7 +38,7 @@ LANGUAGE_CODES = {"bsl": "bfi"}
 def absolute_url(obj) -> str | None:
     """The public page of a record, or None while that page does not exist."""
     try:
-        return settings.SITE_URL + obj.get_absolute_url()
+        return site_url() + obj.get_absolute_url()
     except NoReverseMatch:
         return None
 

@@ -9,9 +9,9 @@ same in every copy of the directory.
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
 
+from services.links import site_url
 from services.models import (
     AccessibilityFeature,
     AccessRoute,
@@ -146,7 +146,7 @@ def taxonomy_to_hsds(taxonomy: Taxonomy) -> dict:
         "id": taxonomy.id,
         "name": taxonomy.name,
         "description": taxonomy.description,
-        "uri": f"{settings.SITE_URL}/api/v1/vocabularies/",
+        "uri": f"{site_url()}/api/v1/vocabularies/",
         "version": "1",
     }
 

@@ -25,6 +25,13 @@ from .vocabularies import (
 )
 
 
+def takes_referrals(accepts_referrals: bool, referral_email: str | None) -> bool:
+    """The rule for "takes referrals": the service accepts referrals through the directory
+    and has an address to tell about them. Used by `Service.takes_referrals` and the search
+    index; `ServiceQuerySet.taking_referrals` is the same rule in SQL (tests check they agree)."""
+    return bool(accepts_referrals and referral_email)
+
+
 class Location(models.Model):
     """A physical place where support happens (HSDS `location` with its `address`)."""
 
@@ -282,6 +289,12 @@ class Service(models.Model):
     @property
     def current_intake_label(self) -> str:
         return self.Intake(self.current_intake_status()).label
+
+    @property
+    def takes_referrals(self) -> bool:
+        """Link workers can refer people here through the directory (the same rule as
+        `ServiceQuerySet.taking_referrals` and the search index's `takes_referrals`)."""
+        return takes_referrals(self.accepts_referrals, self.referral_email)
 
     @property
     def is_accepting(self) -> bool:

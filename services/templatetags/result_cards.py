@@ -76,6 +76,14 @@ def _checked(card: Card, stale_period: str) -> SafeString:
     return mark_safe("")
 
 
+def _takes_referrals(card: Card) -> SafeString:
+    if not card.service.takes_referrals:
+        return mark_safe("")
+    return mark_safe(
+        '<p class="rd_card__tags"><span class="ds_tag  ds_tag--green">Takes referrals</span></p>'
+    )
+
+
 def _card(card: Card, form: dict) -> SafeString:
     service = card.service
     lived = ""
@@ -96,7 +104,7 @@ def _card(card: Card, form: dict) -> SafeString:
         '<p class="rd_card__provider">Run by {organisation}</p>'
         "{distance}"
         '<p class="ds_search-result__summary">{summary}</p>'
-        "{lived}{facts}{checked}"
+        "{lived}{referrals}{facts}{checked}"
         # engagement/includes/add_to_list_form.html, written out: change both together.
         '<form method="post" action="{action}" class="rd_no-print">{csrf}'
         '<input type="hidden" name="service" value="{pk}">'
@@ -109,6 +117,7 @@ def _card(card: Card, form: dict) -> SafeString:
         distance=_distance(card),
         summary=service.summary,
         lived=lived,
+        referrals=_takes_referrals(card),
         facts=_facts(card),
         checked=_checked(card, form["stale_period"]),
         pk=service.pk,

@@ -102,7 +102,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
         "stale_period": stale_period(),
         "jsonld": _jsonld(request, service),
         "age_range": _age_range(service.min_age, service.max_age),
-        "can_refer": service.accepts_referrals and is_link_worker(request.user),
+        "can_refer": service.takes_referrals and is_link_worker(request.user),
     }
     return render(request, "services/service.html", context)
 

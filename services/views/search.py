@@ -33,6 +33,7 @@ FILTER_PARAMETERS = (
     "age",
     "free",
     "accepting",
+    "takes_referrals",
     "open_now",
     "include_national",
 )
@@ -41,6 +42,7 @@ DAY_NAMES = {slug: Weekday(number).label for number, slug in enumerate(WEEKDAY_S
 SWITCHES = {
     "free": (True, "Free"),
     "accepting": (True, "Taking new people"),
+    "takes_referrals": (True, "Takes referrals"),
     "open_now": (True, "Open now"),
     "include_national": (False, "Hide online and national services"),
 }

@@ -49,7 +49,8 @@ def directory():
         organisation=edinburgh.organisation, name="Leith Walk and Talk", min_age=18,
         types=ServiceType.objects.filter(slug="activity-group"),
         access_routes=AccessRoute.objects.filter(slug__in=["drop-in", "gp"]),
-        intake_status=Service.Intake.FULL,
+        intake_status=Service.Intake.FULL, accepts_referrals=True,
+        referral_email="referrals@leith.example.org",
     )  # fmt: skip
     leith.audiences.set(Audience.objects.filter(slug="men"))
     edinburgh.accessibility.set(AccessibilityFeature.objects.all()[2:3])
@@ -97,6 +98,8 @@ FILTER_QUERIES = [
     "day=sat&day=tue",
     "open_now=true",
     "accepting=true",
+    "takes_referrals=true",
+    "takes_referrals=true&accepting=true",
     "include_national=false",
     "sort=name",
     "sort=recently_checked",
@@ -408,3 +411,22 @@ def test_docs_page_loads_only_our_own_scripts_and_styles(client):
     assert (
         client.get("/api/schema/?format=json").json()["info"]["title"] == "Recovery Directory API"
     )
+
+
+def test_takes_referrals_finds_only_services_link_workers_can_refer_to(client, directory):
+    response = client.get("/api/v1/services/", {"takes_referrals": "true"})
+
+    assert [result["name"] for result in response.json()["results"]] == ["Leith Walk and Talk"]
+    bad = client.get("/api/v1/services/", {"takes_referrals": "maybe"})
+    assert bad.status_code == 400
+    assert bad.json() == {"takes_referrals": ["Enter true or false."]}
+
+
+def test_the_schema_documents_the_takes_referrals_parameter(client):
+    schema = client.get("/api/schema/?format=json").json()
+
+    parameters = schema["paths"]["/api/v1/services/"]["get"]["parameters"]
+    (documented,) = [p for p in parameters if p["name"] == "takes_referrals"]
+    assert documented["in"] == "query"
+    assert documented["schema"]["type"] == "boolean"
+    assert "refer" in documented["description"]

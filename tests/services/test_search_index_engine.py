@@ -137,6 +137,8 @@ def build_directory() -> None:
         audiences=("everyone",),
         languages=("en", "pl"),
         summary="Tea, company and a walking group on Fridays.",
+        accepts_referrals=True,
+        referral_email="referrals@anchor.example.org",
         last_checked_at=fresh,
     )
     located(anchor, north_of(0.5), accessibility=("step-free-access", "hearing-loop"))
@@ -218,6 +220,8 @@ def build_directory() -> None:
         cost=Service.Cost.PAID,
         cost_description="£10 a term",
         intake_status=Service.Intake.WAITING_LIST,
+        accepts_referrals=True,  # but nowhere to tell them: does not take referrals
+        referral_email="",
         last_checked_at=MOMENT - 2 * DAY,
     )
     located(fern, north_of(20), council="east-dunbartonshire")
@@ -252,6 +256,7 @@ def build_directory() -> None:
         audiences=("carers",),
         languages=("pl", "en"),
         is_national=True,
+        referral_email="kelpie@example.org",  # an address, but referrals are off
         last_checked_at=fresh,
     )
     ScheduleFactory(service=kelpie, weekday=1, **EVENING)
@@ -285,6 +290,8 @@ def build_directory() -> None:
         types=("helpline",),
         delivery=("phone",),
         areas=("renfrewshire",),
+        accepts_referrals=True,
+        referral_email="oak@example.org",
         last_checked_at=fresh,
     )
     service(
@@ -325,6 +332,8 @@ def build_directory() -> None:
         "lived": ("peer-led",),
         "audiences": ("everyone", "women", "lgbtq"),
         "languages": ("pl", "en"),
+        "accepts_referrals": True,
+        "referral_email": "aardvark@example.org",
         "last_checked_at": fresh,
     }
     inactive = service("Aardvark inactive", status=Service.Status.INACTIVE, **everything)
@@ -399,6 +408,8 @@ QUERIES = [
     "day=tue&day=fri",
     "open_now=true",
     "accepting=true",
+    "takes_referrals=true",
+    "takes_referrals=false",
     "include_national=false",
     "sort=name",
     "sort=recently_checked",
@@ -412,6 +423,8 @@ QUERIES = [
     "near=PA1+1AA&open_now=true&accessibility=step-free-access&accessibility=quiet-space",
     "near=PA1+1AA&area=fife&audience=lgbtq&audience=everyone",
     "near=KY1+1AA&radius_km=200&type=helpline&accepting=true",
+    "near=PA1+1AA&takes_referrals=true&accepting=true",
+    "near=KY1+1AA&takes_referrals=true&include_national=false",
 ]
 
 
@@ -441,6 +454,10 @@ def test_the_directory_exercises_what_it_should(frozen):
         "Fern recovery college",
     ]
     assert search("open_now=true").totals()[0] == 4
+    assert names_of(search("takes_referrals=true").result_ids) == [
+        "Anchor drop-in",
+        "Oak phone line",
+    ]
     assert search("type=helpline&sort=recently_checked").totals()[0] == 5
     assert Service.objects.filter(name__startswith="Aardvark").count() == 3
 
@@ -522,6 +539,7 @@ def test_a_narrowed_starting_queryset_gives_the_same_results_and_facets(frozen):
         "",
         "type=drop-in",
         "type=helpline&delivery=phone&accepting=true",
+        "near=PA1+1AA&takes_referrals=true",
         f"{NEAR}&type=drop-in&delivery=in-person",
         "near=PA1+1AA&audience=lgbtq&audience=everyone&lived_experience=peer-led",
         "near=PA1+1AA&include_national=false&free=true&q=group",
@@ -626,6 +644,28 @@ def test_an_intake_change_is_seen_by_the_next_search(frozen):
     garden.save()
 
     assert garden.pk in assert_same_results("accepting=true").result_ids
+
+
+def test_a_referral_email_added_is_seen_by_the_next_search(frozen):
+    build_directory()
+    fern = Service.objects.get(name="Fern recovery college")
+    assert not fern.takes_referrals
+    assert fern.pk not in assert_same_results("takes_referrals=true").result_ids
+
+    fern.referral_email = "fern@example.org"
+    fern.save()
+
+    assert fern.takes_referrals
+    assert fern.pk in assert_same_results("takes_referrals=true").result_ids
+
+
+def test_the_takes_referrals_rule_is_the_same_on_a_service_and_in_sql(frozen):
+    build_directory()
+
+    taking = set(Service.objects.published().taking_referrals().values_list("pk", flat=True))
+
+    assert taking == {s.pk for s in Service.objects.published() if s.takes_referrals}
+    assert set(search("takes_referrals=true").result_ids) == taking
 
 
 def test_a_covered_area_added_is_seen_by_the_next_search(frozen):
