@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from services import faults
 from services.models import WEEKDAY_SLUGS, Service
 from services.vocabulary_loader import registry
 
@@ -53,7 +54,8 @@ def record_search(
     *, council_area_slug: str | None, filters: dict[str, list[str]], result_count: int
 ) -> None:
     """Count one search. Pass parameter names and vocabulary slugs only; unknown values are
-    dropped, so a postcode or typed words can never be stored."""
+    dropped, so a postcode or typed words can never be stored. If the database refuses the
+    write, the search is not counted and a warning without its details is logged."""
     area = registry().areas.get(council_area_slug or "")
     if area and area.is_health_board:
         area = None
@@ -63,6 +65,11 @@ def record_search(
         "filters": canonical_filters(filters),
         "result_bucket": bucket(result_count),
     }
+    # Best-effort: a search must answer even when the database refuses writes.
+    faults.best_effort("counting a search", lambda: _count(cell))
+
+
+def _count(cell: dict) -> None:
     updated = SearchAggregate.objects.filter(**cell).update(count=F("count") + 1)
     if updated:
         return

@@ -103,6 +103,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request ids and the request log, bounded database waits, then /healthz and
+    # /readyz, answered before the host check and the HTTPS redirect (services/health.py).
+    "services.logs.RequestLogMiddleware",
+    "services.faults.DatabaseDeadlineMiddleware",
+    "services.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -153,6 +158,22 @@ else:
             },
         }
     }
+
+# A database that is down or hung must not hold a page for long (services/faults.py): a
+# connection attempt gives up after DB_CONNECT_TIMEOUT seconds and a statement after
+# DB_STATEMENT_TIMEOUT (PostgreSQL's statement_timeout; SQLite's wait for a lock). Web requests
+# also stop waiting for a server that no longer answers at all (processes stopped) at that time.
+# 0 switches the statement limit off, e.g. for `migrate` on a large database.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
+DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 4)
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        _limit = f"-c statement_timeout={DB_STATEMENT_TIMEOUT}s"
+        _db_options["options"] = " ".join(filter(None, [_db_options.get("options"), _limit]))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _db_options.setdefault("timeout", DB_STATEMENT_TIMEOUT or DB_CONNECT_TIMEOUT)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -254,10 +275,31 @@ CONTENT_SECURITY_POLICY = {
 
 # Logging: requests are not logged with their query strings (searches hold postcodes).
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+# LOG_FORMAT=json: one JSON object a line, with the request id, and one line per request
+# (services/logs.py) in place of gunicorn's access log.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "services.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # django.request logs the full path (with ?near=...) of 4xx responses: keep only errors.
@@ -271,6 +313,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # JSON for every API error, including a database that cannot be reached (503).
+    "EXCEPTION_HANDLER": "services.api.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from services import faults
 from services.models import OrganisationToken
 from services.models.tokens import hash_key
 
@@ -38,7 +39,10 @@ class OrganisationTokenAuthentication(authentication.TokenAuthentication):
             )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-            OrganisationToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            faults.best_effort(
+                "recording an API token's last use",
+                lambda: OrganisationToken.objects.filter(pk=token.pk).update(last_used_at=now),
+            )
         return user, token
 
 
