@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feedback, views_insight, views_reviews, views_shortlists
+from . import views, views_alerts, views_feedback, views_insight, views_reviews, views_shortlists
 
 app_name = "engagement"
 
@@ -32,6 +32,19 @@ urlpatterns = [
     path("suggest/", views_feedback.suggest_service, name="suggest"),
     path("suggest/sent/", views_feedback.suggest_sent, name="suggest_sent"),
     # Keeping listings up to date
+    # Email alerts about new support
+    path("alerts/", views_alerts.sign_up, name="alerts"),
+    path("alerts/check-your-email/", views_alerts.check_email, name="alert_check_email"),
+    path(
+        "alerts/confirm/<str:token>/",
+        views_alerts.confirm,
+        {"purpose": "confirm"},
+        name="alert_confirm",
+    ),
+    path(
+        "alerts/renew/<str:token>/", views_alerts.confirm, {"purpose": "renew"}, name="alert_renew"
+    ),
+    path("alerts/unsubscribe/<str:token>/", views_alerts.unsubscribe, name="alert_unsubscribe"),
     path("still-correct/<str:token>/", views_reviews.still_correct, name="still_correct"),
     path("dashboard/", views_reviews.dashboard, name="dashboard"),
     path(

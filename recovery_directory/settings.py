@@ -367,3 +367,7 @@ REVIEW_REMINDER_INTERVAL_DAYS = env_int("REVIEW_REMINDER_INTERVAL_DAYS", 7, mini
 REVIEW_LINK_DAYS = env_int("REVIEW_LINK_DAYS", 30, minimum=1)
 LOGIN_URL = "login"
 LINK_WORKERS_GROUP = "Link workers"
+# Email alerts about new support (engagement/alerts.py): how long a confirmation link works
+# (an unconfirmed sign-up is deleted then), and how long a confirmed alert lasts unless renewed.
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7, minimum=1)
+ALERT_RETENTION_MONTHS = env_int("ALERT_RETENTION_MONTHS", 12, minimum=1)

@@ -42,6 +42,13 @@ class ServiceQuerySet(models.QuerySet):
             return self
         return self.filter(organisation__memberships__user=user)
 
+    def stamp_first_published(self, now: datetime.datetime | None = None) -> int:
+        """Give published services that have no `first_published_at` one (now): those listed
+        by a bulk update (an organisation listed again, an admin action) that skipped
+        `Service.save()`. Email alerts run it before each digest."""
+        unstamped = self.published().filter(first_published_at__isnull=True)
+        return unstamped.update(first_published_at=now or timezone.now())
+
     def needs_review(self, days: int) -> "ServiceQuerySet":
         """Not checked in the last `days` days (never-checked services included)."""
         cutoff = timezone.now() - datetime.timedelta(days=days)

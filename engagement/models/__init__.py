@@ -1,3 +1,4 @@
+from .alerts import AlertSubscription
 from .feedback import ProblemReport, Suggestion
 from .insight import SearchAggregate
 from .referrals import LinkWorkerProfile, Referral, ReferralEvent
@@ -7,6 +8,7 @@ from .submissions import SubmissionKey
 
 __all__ = [
     "LinkWorkerProfile",
+    "AlertSubscription",
     "ProblemReport",
     "Referral",
     "ReferralEvent",

@@ -226,6 +226,13 @@ class Service(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When it first appeared in the directory (email alerts name new services).",
+    )
 
     history = HistoricalRecords(
         m2m_fields=[
@@ -265,8 +272,20 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The first save that lists it records when it was published (email alerts).
+        if self.first_published_at is None and self.is_published():
+            self.first_published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return cached_reverse("services:service", slug=self.slug)
+
+    def is_published(self) -> bool:
+        """Seen by the public: the same rule as `ServiceQuerySet.published()`."""
+        return self.status == self.Status.ACTIVE and self.organisation.is_active
 
     def clean(self) -> None:
         errors = {}

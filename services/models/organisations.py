@@ -70,6 +70,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.is_active:
+            # Listing an organisation publishes its active services (see Service.save).
+            self.services.stamp_first_published()
+
     def get_absolute_url(self) -> str:
         from services.links import cached_reverse
 
