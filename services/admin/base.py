@@ -6,15 +6,17 @@ decided here, from membership, rather than from Django's per-user model permissi
 new editor can work as soon as they are added to an organisation.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from services.models import CourseRun, Location, Organisation, Service
 from services.permissions import is_moderator, managed_organisation_ids, organisation_ids_for
+
+from .conflicts import VERSION_FIELD, VersionedForm
 
 
 def scoped_choices(model: type[models.Model], user) -> models.QuerySet:
@@ -108,6 +110,39 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
             initial.setdefault("organisation", next(iter(ids)))
         return initial
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.form, VersionedForm) or obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "_reverting", False) and issubclass(form, VersionedForm):
+            form = type(form.__name__, (form,), {"opened_on_saved_record": True})
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        forms = [context["adminform"].form]
+        for inline in context.get("inline_admin_formsets", []):
+            forms += inline.formset.forms
+        conflicted = [form for form in forms if getattr(form, "conflicts", None)]
+        context["conflicts"] = [c for form in conflicted for c in form.conflicts]
+        context["conflict_saved_by"] = conflicted[0].saved_by if conflicted else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        merged = getattr(form, "merged", None)
+        if merged:
+            self.message_user(
+                request,
+                f"{form.saved_by} had changed {', '.join(merged)} since you opened the page. "
+                "Their change is kept alongside yours.",
+                messages.INFO,
+            )
+
     def get_object_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
@@ -136,7 +171,9 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         # simple_history only asks for view permission, even to revert.
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied("You cannot change this record.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        request._reverting = True
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedInlineMixin:

@@ -11,6 +11,7 @@ from services.models.organisations import normalise_charity_number
 from services.permissions import is_moderator
 
 from .base import OrganisationScopedAdmin, managed_ids
+from .conflicts import VersionedForm
 
 ORGANISATION_FIELDSETS = [
     (None, {"fields": ["name", "slug", "description"]}),
@@ -26,7 +27,7 @@ ORGANISATION_FIELDSETS = [
 ]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm):
     # Wider than the model's 8 characters so "sc 012 345" can be tidied up, not refused.
     charity_number = forms.CharField(
         label="Scottish charity number",

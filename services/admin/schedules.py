@@ -1,3 +1,6 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib import admin
 
@@ -5,9 +8,66 @@ from services.models import CourseRun, Schedule
 from services.permissions import is_moderator
 
 from .base import OrganisationScopedAdmin
+from .conflicts import VersionedForm
+
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.]?(?P<minute>\d{2}))?(?::\d{2})?\s*(?P<half>[ap]\.?m\.?)?$"
+)
+_WORDS = {"noon": "12pm", "midday": "12pm", "midnight": "12am"}
 
 
-class ScheduleForm(forms.ModelForm):
+def plain_time(value: datetime.time) -> str:
+    """19:00 -> "7pm", 19:30 -> "7:30pm", 12:00 -> "12pm" (midday)."""
+    hour = value.hour % 12 or 12
+    half = "am" if value.hour < 12 else "pm"
+    return f"{hour}{half}" if value.minute == 0 else f"{hour}:{value.minute:02d}{half}"
+
+
+def parse_plain_time(text: str) -> datetime.time | None:
+    """ "7pm", "7.30 pm", "7:30PM", "19:00", "1900", "noon" -> a time; None if unreadable."""
+    text = _WORDS.get(text.strip().lower(), text.strip().lower())
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"].startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)
+
+
+class PlainTimeInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return plain_time(value)
+        return super().format_value(value)
+
+
+class PlainTimeField(forms.TimeField):
+    """A time as people write it: "7pm" or "19:00", shown back as "7pm"."""
+
+    widget = PlainTimeInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        parsed = parse_plain_time(str(value))
+        if parsed is None:
+            raise forms.ValidationError(
+                'Enter a time like "7pm", "10:30am" or "19:00".', code="invalid"
+            )
+        return parsed
+
+
+class ScheduleForm(VersionedForm):
+    opens_at = PlainTimeField(label="Starts at", help_text='For example "6:30pm" or "18:30".')
+    closes_at = PlainTimeField(label="Finishes at", help_text='For example "8pm" or "20:00".')
+
     class Meta:
         model = Schedule
         fields = [
@@ -23,12 +83,22 @@ class ScheduleForm(forms.ModelForm):
             "location",
             "course_run",
         ]
+        labels = {
+            "weekday": "Day",
+            "week_of_month": "Which week of the month",
+            "valid_from": "Date of first session",
+            "valid_to": "Date of last session",
+            "course_run": "Course dates",
+            "location": "Where",
+        }
         help_texts = {
             "service": "The service this session belongs to.",
             "weekday": "The day of the week it happens.",
-            "opens_at": "Start time, for example 18:30.",
-            "closes_at": "Finish time, for example 20:00.",
             "frequency": "How often it happens on that day.",
+            "valid_from": "Leave empty if it has been running a while. Needed for "
+            "every-other-week sessions, so we know which weeks.",
+            "valid_to": "Leave empty if there is no end date.",
+            "course_run": "Only for sessions that belong to one set of course dates.",
         }
 
     def clean(self):
@@ -80,8 +150,21 @@ class ScheduleAdmin(OrganisationScopedAdmin):
         return filters
 
 
+class CourseRunForm(VersionedForm):
+    class Meta:
+        model = CourseRun
+        fields = ["service", "name", "start_date", "end_date", "enrolment_status", "places"]
+        fields += ["how_to_enrol"]
+        labels = {
+            "start_date": "Date of first session",
+            "end_date": "Date of last session",
+            "how_to_enrol": "How to sign up",
+        }
+
+
 @admin.register(CourseRun)
 class CourseRunAdmin(OrganisationScopedAdmin):
+    form = CourseRunForm
     organisation_lookup = "service__organisation"
     list_display = ["__str__", "service", "start_date", "end_date", "enrolment_status"]
     list_select_related = ["service"]

@@ -1,7 +1,23 @@
-"""Turn what someone typed in the "near" box (or their device's position) into a point.
+"""Turn what someone typed in the "near" box (or their device's position) into where to
+search: a point (with, for islands, a radius that covers the island), or an area.
 
 Order: a full postcode (imported table, then the optional HTTP lookup), a postcode district
-(imported table, then the places file), a Scottish place name (places file), coordinates.
+(imported table, then the places file), then a name: an island (islands file: its English or
+Gaelic names), a town or village (places file; "Newton, South Lanarkshire" picks one of
+several), a well-known alternative name (`place_alternatives.csv`: "Glesga", "the Uists"),
+a council area, health and social care partnership or health board (database: official
+names, and short names such as "Lothian" or "Renfrewshire HSCP"; where one name is several
+of these, the council area, then the partnership), an island group ("Inner Hebrides").
+
+What each kind resolves to, and why:
+
+- postcodes, districts, towns: a point; the search radius is the person's choice;
+- islands and island groups: the island's approximate centre and a radius covering most of
+  it (a group: a circle round its islands), since "Skye" means all of Skye, not 10 km of it;
+- council areas, health boards and partnerships: the area itself. An area is not a circle,
+  and the directory knows which council area every location lies in, so the search is the
+  `area` filter (`services.search.in_areas_q`): services there or covering it.
+
 Searches are personal: nothing here logs the text or the coordinates."""
 
 import difflib
@@ -14,17 +30,30 @@ from django.db.models import Avg, Count
 from services.geo.postcodes import normalise_postcode, postcode_district
 from services.models import Area, Postcode
 
+from .distance import haversine_km
 from .lookup import lookup_postcode
-from .placenames import Place, normalise_name, place_index
+from .placenames import (
+    Island,
+    Place,
+    alternatives,
+    island_groups,
+    islands_by_name,
+    normalise_name,
+    place_index,
+)
 
 MAX_NEAR_LENGTH = 100
 MAX_SUGGESTIONS = 5
+MAX_RADIUS_KM = 200  # the search's largest radius (services.filters.MAX_RADIUS_KM)
+PARTNERSHIP_SUFFIX = " Health and Social Care Partnership"
 
 
 class LocationKind(StrEnum):
     POSTCODE = "postcode"
     DISTRICT = "district"
     PLACE = "place"
+    ISLAND = "island"  # an island or island group: a centre and a radius covering it
+    AREA = "area"  # a council area, health board or partnership: searched as an area filter
     COORDINATES = "coordinates"
     AMBIGUOUS = "ambiguous"
     NOT_FOUND = "not_found"
@@ -49,21 +78,115 @@ class LocationResult:
     council_area: str | None = None  # council area slug
     choices: tuple[PlaceChoice, ...] = ()
     suggestions: tuple[str, ...] = ()
+    area: str | None = None  # AREA: the slug of the area to search in
+    radius_km: float | None = None  # ISLAND: a radius covering it, unless one is chosen
+    description: str = ""  # what the name was understood as: "island in Highland"
 
     @property
     def found(self) -> bool:
+        """A point to search near."""
         return self.lat is not None and self.lon is not None
+
+    @property
+    def is_area(self) -> bool:
+        return self.area is not None
+
+    @property
+    def understood(self) -> bool:
+        """A point or an area: what was typed is being searched."""
+        return self.found or self.is_area
+
+
+def _areas() -> dict:
+    """Every area by slug, from the cached vocabulary registry (no query when warm)."""
+    from services.vocabulary_loader import registry
+
+    return registry().areas
 
 
 def _area_names() -> dict[str, str]:
-    """Council area names by slug, from the cached vocabulary registry (no query)."""
-    from services.vocabulary_loader import registry
+    """Council area names by slug."""
+    return {slug: area.name for slug, area in _areas().items() if area.is_council_area}
 
-    return {
-        slug: area.name
-        for slug, area in registry().areas.items()
-        if area.kind == Area.Kind.COUNCIL_AREA
-    }
+
+def area_names(area) -> tuple[str, ...]:
+    """The names an area goes by: its official name, a board's name without "NHS", a
+    partnership's short name, and "<short name> HSCP"."""
+    if area.is_health_board:
+        return (area.name, area.name.removeprefix("NHS "))
+    if area.is_partnership:
+        short = area.name.removesuffix(PARTNERSHIP_SUFFIX)
+        return (area.name, f"{short} HSCP", f"{short} health and social care", short)
+    return (area.name,)
+
+
+# Where one name is several areas, the narrowest wins: "Fife" is the council area.
+_AREA_PRECEDENCE = {"council-area": 0, "hscp": 1, "health-board": 2}
+_area_index: tuple[object, dict] = (None, {})
+
+
+def areas_by_name() -> dict:
+    """Areas by each normalised name they go by, rebuilt when the registry is."""
+    global _area_index
+    areas = _areas()
+    if _area_index[0] is not areas:
+        index = {}
+        ranked = sorted(areas.values(), key=lambda area: _AREA_PRECEDENCE.get(area.kind, 9))
+        for area in reversed(ranked):
+            for name in area_names(area):
+                index[normalise_name(name)] = area
+        _area_index = (areas, index)
+    return _area_index[1]
+
+
+def _area_result(area) -> LocationResult:
+    return LocationResult(
+        kind=LocationKind.AREA,
+        label=area.name,
+        area=area.slug,
+        council_area=area.slug if area.is_council_area else None,
+        description=area.get_kind_display().lower(),
+    )
+
+
+def _council_slug(gss_code: str) -> str | None:
+    for slug, area in _areas().items():
+        if area.gss_code == gss_code:
+            return slug
+    return None
+
+
+def _circle(members: tuple) -> tuple[float, float, float]:
+    """(lat, lon, radius km) of a circle round islands (each with its own radius) and
+    places (a point each), capped at the largest search radius."""
+    lat = sum(member.latitude for member in members) / len(members)
+    lon = sum(member.longitude for member in members) / len(members)
+    radius = max(
+        haversine_km(lat, lon, member.latitude, member.longitude) + getattr(member, "radius_km", 0)
+        for member in members
+    )
+    return lat, lon, min(MAX_RADIUS_KM, round(radius))
+
+
+def _islands_result(members: tuple[Island, ...], label: str) -> LocationResult:
+    councils = {_council_slug(island.council_area_gss) for island in members}
+    council = councils.pop() if len(councils) == 1 else None
+    where = _area_names().get(council or "", "")
+    if len(members) == 1:
+        lat, lon, radius = members[0].latitude, members[0].longitude, members[0].radius_km
+        description = f"island in {where}" if where else "island"
+    else:
+        lat, lon, radius = _circle(members)
+        description = f"islands in {where}" if where else "islands"
+    return LocationResult(
+        kind=LocationKind.ISLAND,
+        label=label,
+        lat=lat,
+        lon=lon,
+        radius_km=radius,
+        council_area=council,
+        description=description,
+    )
 
 
 def _place_label(place: Place, area_names: dict[str, str]) -> str:
@@ -146,15 +269,48 @@ def _from_district(district: str) -> LocationResult | None:
 
 
 def _from_place_name(text: str) -> LocationResult:
-    index = place_index()
     key = normalise_name(text)
+    found = _from_name(text, key)
+    if found is None and key.startswith("the "):
+        found = _from_name(text.split(maxsplit=1)[-1], key.removeprefix("the "))
+    return found or LocationResult(kind=LocationKind.NOT_FOUND, suggestions=_suggestions(key))
+
+
+def _from_name(text: str, key: str) -> LocationResult | None:
+    island = islands_by_name().get(key)
+    if island is not None:
+        return _islands_result((island,), island.name)
+    found = _from_places(text, key)
+    if found is None and key in alternatives():
+        found = _from_alternative(alternatives()[key].means)
+    if found is None and key in areas_by_name():
+        found = _area_result(areas_by_name()[key])
+    if found is None and key in island_groups():
+        members = island_groups()[key]
+        found = _islands_result(members, members[0].group)
+    return found
+
+
+def _from_alternative(means: tuple[str, ...]) -> LocationResult | None:
+    """What an alternative name stands for: one name, or several islands (a circle round
+    them all: "the Uists")."""
+    if len(means) == 1:
+        return _from_name(means[0], normalise_name(means[0]))
+    members = tuple(islands_by_name().get(normalise_name(name)) for name in means)
+    if None in members:
+        return None
+    return _islands_result(members, ", ".join(means[:-1]) + " and " + means[-1])
+
+
+def _from_places(text: str, key: str) -> LocationResult | None:
+    index = place_index()
     places = index.by_name.get(key, ())
     if not places and "," in text:
         # "Newton, South Lanarkshire": the value of a "Which one did you mean?" choice.
         name, _, area = text.rpartition(",")
         places = _in_area(index.by_name.get(normalise_name(name), ()), area)
     if not places:
-        return LocationResult(kind=LocationKind.NOT_FOUND, suggestions=_suggestions(key))
+        return None
     area_names = _area_names()
     if len(places) == 1:
         return _place_result(places[0], area_names)
@@ -183,12 +339,26 @@ def _in_area(places: tuple[Place, ...], area_text: str) -> tuple[Place, ...]:
     )
 
 
+def _known_names() -> dict[str, str]:
+    """Every name the search knows, normalised, with how to show it."""
+    names = {key: places[0].name for key, places in place_index().by_name.items()}
+    for key, island in islands_by_name().items():
+        names.setdefault(key, island.name)
+    for key, alternative in alternatives().items():
+        names.setdefault(key, alternative.name)
+    for key, area in areas_by_name().items():
+        names.setdefault(key, area.name)
+    for key, members in island_groups().items():
+        names.setdefault(key, members[0].group)
+    return names
+
+
 def _suggestions(key: str) -> tuple[str, ...]:
     if not key:
         return ()
-    by_name = place_index().by_name
-    close = difflib.get_close_matches(key, by_name.keys(), n=MAX_SUGGESTIONS, cutoff=0.75)
-    return tuple(by_name[match][0].name for match in close)
+    names = _known_names()
+    close = difflib.get_close_matches(key, names.keys(), n=MAX_SUGGESTIONS, cutoff=0.75)
+    return tuple(dict.fromkeys(names[match] for match in close))
 
 
 def _from_text(text: str) -> LocationResult:
@@ -242,3 +412,93 @@ def resolve_location(near: str = "", lat=None, lon=None) -> LocationResult | Non
     if lat in (None, "") and lon in (None, ""):
         return None
     return resolve_coordinates(lat, lon)
+
+
+# Postcode areas with Scottish postcodes (TD and DG also reach into England: the postcode
+# table or the lookup service decides those).
+SCOTTISH_POSTCODE_AREAS = frozenset("AB DD DG EH FK G HS IV KA KW KY ML PA PH TD ZE".split())
+# A postcode further than this from the town given is probably a typing mistake.
+FAR_FROM_TOWN_KM = 30
+
+
+@dataclass(frozen=True)
+class AddressPosition:
+    """Where an address is, for a location's map position: from its postcode (the imported
+    table, then the lookup service, then its postcode district), else from its town in the
+    places file. `problem` is a plain sentence for the editor when it cannot be used."""
+
+    lat: float | None = None
+    lon: float | None = None
+    council_area: str | None = None  # council area slug
+    source: str = ""  # what it came from, for example "the postcode PA5 8AA"
+    problem: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.lat is not None and not self.problem
+
+
+def _postcode_area(postcode: str) -> str:
+    return "".join(ch for ch in postcode.split(" ")[0] if ch.isalpha())
+
+
+def _from_address_postcode(postcode: str) -> AddressPosition | None:
+    found = _from_postcode_table(postcode)
+    if found is None:
+        looked_up = lookup_postcode(postcode)
+        if looked_up and looked_up.council_gss_code[:1] not in ("", "S"):
+            return AddressPosition(
+                problem=f"{postcode} is outside Scotland ({looked_up.council_name}). "
+                "The directory lists places in Scotland only: check the postcode."
+            )
+        found = _from_lookup(postcode)
+    if found is None:
+        found = _from_district(postcode.split(" ")[0])
+        source = f"the postcode district {postcode.split(' ')[0]}"
+    else:
+        source = f"the postcode {postcode}"
+    if found is None:
+        return None
+    return AddressPosition(
+        lat=found.lat, lon=found.lon, council_area=found.council_area, source=source
+    )
+
+
+def _town_places(town: str) -> tuple[Place, ...]:
+    return place_index().by_name.get(normalise_name(town), ())
+
+
+def locate_address(postcode: str, town: str) -> AddressPosition:
+    """The map position and council area of an address in Scotland, or why not."""
+    from .distance import haversine_km
+
+    normalised = normalise_postcode(postcode or "")
+    if normalised and _postcode_area(normalised) not in SCOTTISH_POSTCODE_AREAS:
+        return AddressPosition(
+            problem=f"{normalised} is not a Scottish postcode. The directory lists places "
+            "in Scotland only: check the postcode."
+        )
+    places = _town_places(town or "")
+    found = _from_address_postcode(normalised) if normalised else None
+    if found is None:
+        if places:
+            place = places[0]
+            return AddressPosition(
+                lat=place.latitude,
+                lon=place.longitude,
+                council_area=place.council_area or None,
+                source=f"the town {place.name} (the postcode was not found)",
+            )
+        return AddressPosition(
+            problem=f"We could not find where {normalised or postcode} is. Check the "
+            "postcode, or give the position yourself under “Position on the map”."
+        )
+    if found.problem or not places:
+        return found
+    distance = min(haversine_km(found.lat, found.lon, p.latitude, p.longitude) for p in places)
+    if distance > FAR_FROM_TOWN_KM:
+        return AddressPosition(
+            problem=f"{normalised} is about {distance:.0f} km from {places[0].name}. Check "
+            "the postcode and the town: one of them is probably mistyped."
+        )
+    return found

@@ -50,39 +50,59 @@ def service(organisation):
     return ServiceFactory(organisation=organisation, name="Tuesday Group")
 
 
-def mark_checked_url(service) -> str:
-    return reverse("admin:services_service_mark_checked", args=[service.pk])
+def change_url(service) -> str:
+    return reverse("admin:services_service_change", args=[service.pk])
+
+
+def mark_checked(client, service, **changes):
+    """Press "Save and mark as checked today" on the service's page, after `changes`."""
+    data = change_form_data(client.get(change_url(service))) | changes
+    return client.post(change_url(service), data | {"_mark_checked": "1"})
 
 
 # Mark as checked today -------------------------------------------------------------------
 
 
-def test_service_page_has_a_mark_as_checked_button(editor_client, service):
-    response = editor_client.get(reverse("admin:services_service_change", args=[service.pk]))
+def test_service_page_has_a_mark_as_checked_button_that_submits_the_form(editor_client, service):
+    response = editor_client.get(change_url(service))
 
     page = response.content.decode()
-    assert f'action="{mark_checked_url(service)}"' in page
-    assert 'value="Mark as checked today"' in page
+    assert '<button type="submit" form="service_form" name="_mark_checked"' in page
+    assert "Save and mark as checked today" in page
     assert "Last checked: Never." in page
 
 
 def test_mark_as_checked_records_who_and_when_in_history(editor_client, editor, service):
-    response = editor_client.post(mark_checked_url(service))
+    response = mark_checked(editor_client, service)
 
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.last_checked_by == editor
     assert timezone.now() - service.last_checked_at < datetime.timedelta(minutes=1)
     latest = service.history.latest()
-    assert (latest.history_user, latest.history_change_reason) == (editor, CHECKED_REASON)
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "Changed and marked as checked"
 
 
-def test_mark_as_checked_needs_a_post(editor_client, service):
-    response = editor_client.get(mark_checked_url(service))
+def test_mark_as_checked_keeps_the_edit_made_on_the_page(editor_client, service):
+    response = mark_checked(editor_client, service, phone="0141 999 0000")
 
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert response.url == change_url(service)
     service.refresh_from_db()
-    assert service.last_checked_at is None
+    assert service.phone == "0141 999 0000"
+    assert service.last_checked_at is not None
+
+
+def test_mark_as_checked_with_a_mistake_saves_nothing_and_keeps_the_edits(editor_client, service):
+    response = mark_checked(editor_client, service, phone="0141 999 0000", name="")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not marked as checked yet" in page
+    assert 'value="0141 999 0000"' in page
+    service.refresh_from_db()
+    assert (service.phone, service.last_checked_at) == ("", None)
 
 
 def test_mark_as_checked_needs_the_csrf_token(editor, service):
@@ -91,7 +111,7 @@ def test_mark_as_checked_needs_the_csrf_token(editor, service):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
 
-    response = client.post(mark_checked_url(service))
+    response = client.post(change_url(service), {"_mark_checked": "1"})
 
     assert response.status_code == 403
     service.refresh_from_db()
@@ -101,7 +121,7 @@ def test_mark_as_checked_needs_the_csrf_token(editor, service):
 def test_member_cannot_mark_another_organisations_service_as_checked(editor_client):
     other = ServiceFactory()
 
-    response = editor_client.post(mark_checked_url(other))
+    response = editor_client.post(change_url(other), {"_mark_checked": "1"})
 
     assert response.status_code == 404
     other.refresh_from_db()
@@ -315,7 +335,11 @@ def test_every_field_on_an_add_form_has_help_text(editor_client, model):
     response = editor_client.get(reverse(f"admin:services_{model}_add"))
 
     form = response.context["adminform"].form
-    missing = [name for name, field in form.fields.items() if not field.help_text]
+    missing = [
+        name
+        for name, field in form.fields.items()
+        if not field.help_text and not field.widget.is_hidden
+    ]
     assert missing == []
 
 
@@ -401,4 +425,5 @@ def test_organisation_form_has_help_text_on_every_field(editor_client, organisat
 
     form = editor_client.get(url).context["adminform"].form
 
-    assert [name for name, field in form.fields.items() if not field.help_text] == []
+    missing = [n for n, f in form.fields.items() if not f.help_text and not f.widget.is_hidden]
+    assert missing == []
