@@ -120,7 +120,8 @@ SERVICE_LIST_PARAMETERS = [
     ),
     _param(
         "radius_km",
-        f"How far from the place to look, in km, {MIN_RADIUS_KM} to {MAX_RADIUS_KM} (default 10).",
+        f"How far from the place to look, in km as the crow flies, {MIN_RADIUS_KM} to "
+        f"{MAX_RADIUS_KM} (default 10).",
         OpenApiTypes.DOUBLE,
     ),
     _vocabulary("type", "Type of support"),

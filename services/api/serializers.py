@@ -170,7 +170,8 @@ class ServiceListSerializer(serializers.ModelSerializer):
     areas = AreaBriefSerializer(many=True, help_text="Council areas and health boards it serves.")
     locations = serializers.SerializerMethodField(help_text="Where it happens.")
     distance_km = serializers.SerializerMethodField(
-        help_text="Distance in km from the searched place to its nearest location, or null."
+        help_text="Distance in km as the crow flies (a straight line, not by road or "
+        "across water) from the searched place to its nearest location, or null."
     )
     next_sessions = serializers.SerializerMethodField(
         help_text=f"The next {NEXT_SESSIONS} sessions, soonest first."

@@ -24,7 +24,10 @@ def _distance(card: Card) -> SafeString:
             if card.distance_km < 0.05
             else f"{card.distance_km:.1f} km away"
         )
-        return format_html('<p class="rd_card__distance"><strong>{}</strong></p>', away)
+        # A straight line: by road, or across water, it can be much further.
+        return format_html(
+            '<p class="rd_card__distance"><strong>{}</strong> as the crow flies</p>', away
+        )
     if card.service.is_national:
         return mark_safe(
             '<p class="rd_card__distance"><span class="ds_tag  ds_tag--blue">'

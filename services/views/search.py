@@ -16,10 +16,22 @@ from services import search as search_core
 from services.filters import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 from services.geo.resolve import LocationKind
 from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Weekday
+from services.nearest import NearestSupport, nearest_in_person
 
 from .display import CARD_RELATIONS, PAGE_SIZE, Card, cards, stale_period, with_card_data
 
-RADIUS_CHOICES = (1, 2, 5, 10, 25, 50, 100, 200)
+# Distances are as the crow flies: in everyday words, roughly what each means on the ground
+# (by road, or across water, it can be much further; the page says so).
+RADIUS_CHOICES = {
+    1: "about a 15-minute walk",
+    2: "about a 30-minute walk",
+    5: "a short bus ride",
+    10: "a bus ride",
+    25: "up to an hour by bus or car",
+    50: "an hour or more by bus or car",
+    100: "a long journey",
+    200: "a very long journey",
+}
 WIDER_RADII = (25, 50, 100)
 # Parameters recorded (as known slugs only) in the anonymous search counters.
 COUNTED_PARAMETERS = (*VOCABULARY_PARAMETERS, "accessibility", "area", "day")
@@ -175,7 +187,12 @@ def _sort_choices(filterset: ServiceFilterSet) -> list[tuple[str, str]]:
 
 def _radius_choices(current: float) -> list[tuple[str, str]]:
     values = sorted({*RADIUS_CHOICES, current})
-    return [(f"{value:g}", f"Within {value:g} km") for value in values]
+    return [
+        (f"{value:g}", f"Within {value:g} km ({RADIUS_CHOICES[value]})")
+        if value in RADIUS_CHOICES
+        else (f"{value:g}", f"Within {value:g} km")
+        for value in values
+    ]
 
 
 def _extra_options() -> dict[str, list[tuple[str, str]]]:
@@ -190,14 +207,52 @@ def _wider_links(filterset: ServiceFilterSet, params: QueryDict) -> list[tuple[i
     return [(km, url_with(params, radius_km=str(km))) for km in WIDER_RADII if km > current][:2]
 
 
+def _near_error(filterset: ServiceFilterSet) -> str:
+    """What is wrong with the place typed, when it was not found or names several places."""
+    location, near = filterset.location, filterset.form.cleaned_data.get("near") or ""
+    if location is None:
+        return ""
+    if location.kind == LocationKind.AMBIGUOUS:
+        return f"Which {near} did you mean? Choose one of the places below."
+    if location.kind == LocationKind.NOT_FOUND:
+        return (
+            f"We could not find ‘{near}’. Check the spelling, or try a full postcode "
+            "(for example PA1 1AA) or the nearest town."
+        )
+    return ""
+
+
 def _errors(filterset: ServiceFilterSet) -> list[tuple[str, str]]:
     """(message, id of the control to fix) for the error summary."""
     anchors = {"lat": "id_near", "lon": "id_near", **{name: f"id_{name}" for name in SWITCHES}}
-    return [
+    errors = [
         (message, anchors.get(name, f"id_{name}"))
         for name, messages in filterset.errors.items()
         for message in messages
     ]
+    near_error = _near_error(filterset)
+    return [(near_error, "id_near"), *errors] if near_error else errors
+
+
+def _nearest(filterset: ServiceFilterSet, found: "Results | None") -> NearestSupport | None:
+    """Where the nearest in-person support is, when nothing is near the searched place."""
+    if found is None or not filterset.is_grouped or found.local_total or filterset.errors:
+        return None
+    return nearest_in_person(filterset)
+
+
+def _summary(filterset: ServiceFilterSet, data: dict) -> list[str]:
+    """The search in a few words, for the folded search form: place, distance, words."""
+    location = filterset.location
+    if data.get("near"):
+        parts = [data["near"]]
+    else:
+        parts = [location.label if filterset.is_grouped else "All of Scotland"]
+    if filterset.is_grouped:
+        parts.append(f"within {filterset.search_radius_km:g} km")
+    if data.get("q"):
+        parts.append(f"“{data['q']}”")
+    return parts
 
 
 def _location_links(filterset: ServiceFilterSet, params: QueryDict) -> list[tuple[str, str]]:
@@ -221,10 +276,18 @@ def _location_links(filterset: ServiceFilterSet, params: QueryDict) -> list[tupl
 
 def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | None) -> dict:
     data = filterset.form.cleaned_data
+    nearest = _nearest(filterset, found)
     return {
         "filterset": filterset,
         "data": data,
         "errors": _errors(filterset),
+        "near_error": _near_error(filterset),
+        "near_invalid": bool(
+            _near_error(filterset) or {"near", "lat", "lon"} & filterset.errors.keys()
+        ),
+        "summary": _summary(filterset, data),
+        "nearest": nearest,
+        "nearest_url": url_with(params, radius_km=str(nearest.radius_km)) if nearest else "",
         "location": filterset.location,
         "location_links": _location_links(filterset, params),
         "results": found,

@@ -325,16 +325,19 @@ def test_an_unknown_place_says_so_and_suggests_close_names(client):
 
     html = get(client, "?near=Paisly&type=drop-in")
 
-    assert "We couldn't find ‘Paisly’" in html
-    assert '<a href="?near=Paisley&amp;type=drop-in">Paisley</a>' in html
-    assert "Search all of Scotland instead" in html
+    summary = html[html.index('id="error-summary"') : html.index('id="search-form"')]
+    assert '<a href="#id_near">We could not find ‘Paisly’.' in summary
+    assert '<a href="?near=Paisley&amp;type=drop-in">Paisley</a>' in summary
+    assert "Search all of Scotland instead" in summary
+    assert 'id="id_near-error">We could not find ‘Paisly’.' in html
+    assert 'aria-describedby="id_near-hint id_near-error" aria-invalid="true"' in html
     assert result_names(html) == []
 
 
 def test_an_ambiguous_place_asks_which_one_with_links(client):
     html = get(client, "?near=newton")
 
-    assert "Which newton did you mean?" in html
+    assert '<a href="#id_near">Which newton did you mean?' in html
     assert '<a href="?near=Newton%2C+South+Lanarkshire">Newton, South Lanarkshire</a>' in html
     assert '<a href="?near=Newton%2C+West+Lothian">Newton, West Lothian</a>' in html
 

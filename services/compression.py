@@ -1,0 +1,90 @@
+"""Compressing pages (gzip) without opening them to BREACH.
+
+BREACH: when a page holds a secret and also reflects something an attacker chose (a search
+term, say), an attacker who can watch the size of compressed responses can guess the secret
+a character at a time. So only responses that hold no secret are compressed:
+
+- the CSRF token in forms is safe: Django masks it afresh for every response;
+- pages that show a secret that is the same on every response are never compressed: any
+  address with a `token` or `uidb64` in it (shared lists, "still correct?" review links,
+  password reset links, and whatever such links are added later), "My list" (it shows the
+  list's share link), the admin (it shows a new API token once), sign-in and password
+  pages, and the signed-in pages holding people's referral details or the review dashboard;
+- a view can opt out with `@never_compressed`.
+
+Static files are not handled here: WhiteNoise serves them precompressed."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
+
+# Smaller responses gain too little to be worth compressing (about one TCP packet).
+MIN_COMPRESSED_LENGTH = 1024
+# URL arguments that carry a secret: any page addressed by one is not compressed.
+SECRET_ARGUMENTS = frozenset({"token", "uidb64"})
+# Namespaces and url names (namespace:name) of pages that show a secret or personal data.
+UNCOMPRESSED_NAMESPACES = frozenset({"admin"})
+UNCOMPRESSED_VIEWS = frozenset(
+    {
+        # django.contrib.auth's pages (not namespaced)
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        # a list's share link; referral details (personal data); review links
+        "engagement:shortlist",
+        "engagement:shortlist_share",
+        "engagement:refer_consent",
+        "engagement:refer_details",
+        "engagement:referral_list",
+        "engagement:referral_inbox",
+        "engagement:referral_detail",
+        "engagement:referral_update",
+        "engagement:dashboard",
+        "engagement:insight",
+    }
+)
+
+
+def never_compressed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view's responses as holding a secret: they are sent uncompressed."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs) -> HttpResponse:
+        response = view(*args, **kwargs)
+        response.holds_secret = True
+        return response
+
+    return wrapped
+
+
+def holds_secret(request: HttpRequest, response: HttpResponse) -> bool:
+    if getattr(response, "holds_secret", False):
+        return True
+    match = request.resolver_match
+    if match is None:  # not routed (a 404 before any view): nothing secret in it
+        return False
+    return (
+        not SECRET_ARGUMENTS.isdisjoint(match.kwargs)
+        or match.view_name in UNCOMPRESSED_VIEWS
+        or not UNCOMPRESSED_NAMESPACES.isdisjoint(match.namespaces)
+    )
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (which also pads each response with random bytes, making
+    BREACH slower still), for responses of at least MIN_COMPRESSED_LENGTH bytes that hold
+    no secret (see the module's docstring)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.streaming and len(response.content) < MIN_COMPRESSED_LENGTH:
+            return response
+        if holds_secret(request, response):
+            return response
+        return super().process_response(request, response)

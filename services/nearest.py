@@ -1,0 +1,72 @@
+"""The nearest in-person support, for a search near a place that found none within its
+distance: so the page can say where it is and offer the distance that reaches it.
+
+It is the same search (same filters, from the same in-memory index) run again at the
+largest distance allowed, taking the nearest result outside the national/online group."""
+
+import dataclasses
+import math
+import uuid
+
+import numpy as np
+
+from services import search_index
+from services.filters import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, Sort
+from services.geo.distance import haversine_km
+from services.models import Location, Service
+
+
+@dataclasses.dataclass(frozen=True)
+class NearestSupport:
+    service: Service
+    location: Location  # its location nearest the searched place
+    distance_km: float  # as the crow flies
+    radius_km: int  # the smallest whole number of km (within the allowed range) reaching it
+
+
+def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
+    place = filterset.location
+    criteria = dataclasses.replace(
+        filterset.criteria,
+        point=(place.lat, place.lon, MAX_RADIUS_KM),
+        sort=Sort.DISTANCE,
+        facet_relations=(),
+    )
+    hits = search_index.search(search_index.current(), criteria)
+    if hits.distance is None:
+        return None
+    local = np.where(hits.in_group, np.nan, hits.distance)
+    if np.isnan(local).all():
+        return None
+    first = int(np.nanargmin(local))
+    return uuid.UUID(int=hits.snapshot.ids[hits.order[first]]), float(local[first])
+
+
+def nearest_in_person(filterset: ServiceFilterSet) -> NearestSupport | None:
+    """The nearest service with a place to go to that matches the rest of the search, up to
+    MAX_RADIUS_KM from the searched place; None if there is none or no place was searched."""
+    if not filterset.is_grouped:
+        return None
+    found = _nearest_id(filterset)
+    if found is None:
+        return None
+    pk, distance = found
+    service = (
+        Service.objects.published()
+        .select_related("organisation")
+        .prefetch_related("locations")
+        .filter(pk=pk)
+        .first()
+    )
+    if service is None:  # unpublished since the index was checked, moments ago
+        return None
+    place = filterset.location
+    location = min(
+        service.locations.all(),
+        key=lambda loc: haversine_km(place.lat, place.lon, loc.latitude, loc.longitude),
+        default=None,
+    )
+    if location is None:
+        return None
+    radius = min(MAX_RADIUS_KM, max(MIN_RADIUS_KM, math.ceil(distance)))
+    return NearestSupport(service, location, distance, radius)
