@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from services.models import Service
+from services.views.display import describe_schedule, long_date
 
 from .models import SharedShortlist
 
@@ -32,6 +33,16 @@ def remove(session, service_id: str) -> None:
     session[SESSION_KEY] = [i for i in ids_in(session) if i != service_id]
 
 
+def clear(session) -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def kept_days() -> int:
+    """How long a list stays on the device: the session's lifetime, in days. The session
+    cookie lasts SESSION_COOKIE_AGE from the last change to the session."""
+    return settings.SESSION_COOKIE_AGE // (24 * 60 * 60)
+
+
 def replace(session, service_ids: list[str]) -> None:
     session[SESSION_KEY] = list(dict.fromkeys(service_ids))[:MAX_ITEMS]
 
@@ -40,6 +51,19 @@ def replace(session, service_ids: list[str]) -> None:
 class Entry:
     service: Service
     next_sessions: list[tuple[datetime.datetime, datetime.datetime]]
+    patterns: list[str]  # "Every Tuesday, 7–9pm, at Paisley Community Hub"
+
+
+def pattern(schedule, today: datetime.date) -> str:
+    """A session's regular pattern in words, with its place and any end or start date."""
+    words = describe_schedule(schedule)
+    if schedule.location_id:
+        words += f", at {schedule.location.name}"
+    if schedule.valid_from and schedule.valid_from > today:
+        words += f", from {long_date(schedule.valid_from)}"
+    if schedule.valid_to:
+        words += f", until {long_date(schedule.valid_to)}"
+    return words
 
 
 def entries(service_ids: list[str], *, now: datetime.datetime | None = None) -> list[Entry]:
@@ -53,7 +77,13 @@ def entries(service_ids: list[str], *, now: datetime.datetime | None = None) -> 
         if service is None:
             continue
         sessions = [o for sch in service.schedules.all() for o in sch.next_occurrences(now)]
-        result.append(Entry(service, sorted(sessions)[:3]))
+        today = timezone.localdate(now)
+        patterns = [
+            pattern(schedule, today)
+            for schedule in service.schedules.all()
+            if schedule.valid_to is None or schedule.valid_to >= today
+        ]
+        result.append(Entry(service, sorted(sessions)[:3], patterns))
     return result
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my-list/", views_shortlists.shortlist, name="shortlist"),
     path("my-list/add/", views_shortlists.add, name="shortlist_add"),
     path("my-list/remove/", views_shortlists.remove, name="shortlist_remove"),
+    path("my-list/clear/", views_shortlists.clear, name="shortlist_clear"),
     path("my-list/share/", views_shortlists.share, name="shortlist_share"),
     path("my-list/save/", views_shortlists.save, name="shortlist_save"),
     path("my-list/saved/<int:pk>/", views_shortlists.load_saved, name="shortlist_saved"),

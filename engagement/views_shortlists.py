@@ -3,12 +3,14 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from services.links import site_url
 from services.models import Service
 from services.permissions import is_link_worker
 
@@ -16,6 +18,7 @@ from . import emails, ratelimit, shortlists, submissions
 from .forms import EmailListForm, SaveListForm
 from .models import SavedShortlist, SharedShortlist
 from .permissions import link_worker_required
+from .templatetags.my_list import anchor, csrf_input, list_button_html
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -24,30 +27,70 @@ def _back(request: HttpRequest, default: str) -> str:
     return target if target and safe else default
 
 
-def _published_service_or_404(value: str) -> Service:
+def _uuid_or_none(value: str) -> uuid.UUID | None:
     try:
-        pk = uuid.UUID(value)
+        return uuid.UUID(value)
     except ValueError:
-        raise Http404("No such service.") from None
+        return None
+
+
+def _published_service_or_404(value: str) -> Service:
+    pk = _uuid_or_none(value)
+    if pk is None:
+        raise Http404("No such service.")
     return get_object_or_404(Service.objects.published(), pk=pk)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """static/src/my-list.js asks for JSON: the button's new state, to swap in place."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer(request: HttpRequest, service: Service, level: int, message: str) -> HttpResponse:
+    """Back where the visitor was, at the service's button; or, for the script, the button
+    in its new state and what happened (to announce)."""
+    if _wants_json(request):
+        button = list_button_html(
+            service_pk=service.pk,
+            service_name=service.name,
+            on_list=str(service.pk) in shortlists.ids_in(request.session),
+            csrf_input=csrf_input(get_token(request)),
+            next_url=request.POST.get("next", ""),
+        )
+        status = 409 if level == messages.ERROR else 200
+        return JsonResponse({"html": str(button), "message": message}, status=status)
+    messages.add_message(request, level, message)
+    back = _back(request, "").split("#")[0]
+    return redirect(f"{back}#{anchor(service.pk)}" if back else "engagement:shortlist")
 
 
 @require_POST
 def add(request: HttpRequest) -> HttpResponse:
     service = _published_service_or_404(request.POST.get("service", ""))
     if shortlists.add(request.session, service):
-        messages.success(request, f"Added {service.name} to your list.")
-    elif str(service.pk) in shortlists.ids_in(request.session):
-        messages.info(request, f"{service.name} is already on your list.")
-    else:
-        messages.error(request, f"Your list is full ({shortlists.MAX_ITEMS} services).")
-    return redirect(_back(request, reverse("engagement:shortlist")))
+        return _answer(request, service, messages.SUCCESS, f"Added {service.name} to your list.")
+    if str(service.pk) in shortlists.ids_in(request.session):
+        return _answer(request, service, messages.INFO, f"{service.name} is already on your list.")
+    full = f"Your list is full ({shortlists.MAX_ITEMS} services)."
+    return _answer(request, service, messages.ERROR, full)
 
 
 @require_POST
 def remove(request: HttpRequest) -> HttpResponse:
-    shortlists.remove(request.session, request.POST.get("service", ""))
-    messages.success(request, "Removed from your list.")
+    service_id = request.POST.get("service", "")
+    shortlists.remove(request.session, service_id)
+    service = Service.objects.filter(pk=_uuid_or_none(service_id)).first()
+    if service is None:
+        messages.success(request, "Removed from your list.")
+        return redirect("engagement:shortlist")
+    return _answer(request, service, messages.SUCCESS, f"Removed {service.name} from your list.")
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    """Empties the list on this device (the rest of the session, such as signing in, stays)."""
+    shortlists.clear(request.session)
+    messages.success(request, "Your list is cleared. Nothing is kept on this device.")
     return redirect("engagement:shortlist")
 
 
@@ -61,6 +104,7 @@ def shortlist(request: HttpRequest) -> HttpResponse:
         "saved_lists": SavedShortlist.objects.filter(user=request.user) if link_worker else [],
         "save_form": SaveListForm(),
         "share_days": getattr(settings, "SHORTLIST_SHARE_DAYS", 90),
+        "kept_days": shortlists.kept_days(),
     }
     return render(request, f"engagement/{template}.html", context)
 
@@ -81,7 +125,9 @@ def _shared(token: str) -> SharedShortlist:
 
 def shared_list(request: HttpRequest, token: str) -> HttpResponse:
     shared = _shared(token)
-    return render(request, "engagement/shared_list.html", _shared_context(shared, EmailListForm()))
+    return render(
+        request, "engagement/shared_list.html", _shared_context(request, shared, EmailListForm())
+    )
 
 
 @require_POST
@@ -94,7 +140,9 @@ def email_list(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, sent)
         return redirect("engagement:shared_list", token=shared.token)
     if not form.is_valid():
-        return render(request, "engagement/shared_list.html", _shared_context(shared, form))
+        return render(
+            request, "engagement/shared_list.html", _shared_context(request, shared, form)
+        )
     limit = getattr(settings, "SHORTLIST_EMAILS_PER_HOUR", 10)
     if not ratelimit.allow(request, "email-list", limit=limit):
         messages.error(request, "Too many emails have been sent from here. Try again later.")
@@ -103,23 +151,25 @@ def email_list(request: HttpRequest, token: str) -> HttpResponse:
     submissions.once(
         form.data,
         scope="email-list",
-        create=lambda: emails.shortlist_link(to=address, url=_absolute(shared)),
+        create=lambda: emails.shortlist_link(to=address, url=_absolute(request, shared)),
     )
     messages.success(request, sent)
     return redirect("engagement:shared_list", token=shared.token)
 
 
-def _absolute(shared: SharedShortlist) -> str:
-    return settings.SITE_URL + reverse("engagement:shared_list", args=[shared.token])
+def _absolute(request: HttpRequest, shared: SharedShortlist) -> str:
+    """SITE_URL when set, else the address this request came to (services.links.site_url)."""
+    return site_url(request) + reverse("engagement:shared_list", args=[shared.token])
 
 
-def _shared_context(shared: SharedShortlist, form) -> dict:
+def _shared_context(request: HttpRequest, shared: SharedShortlist, form) -> dict:
     entries = shortlists.entries(shared.service_ids)
-    return {"shared": shared, "entries": entries, "form": form, "share_url": _absolute(shared)}
+    share_url = _absolute(request, shared)
+    return {"shared": shared, "entries": entries, "form": form, "share_url": share_url}
 
 
 def shared_list_qr(request: HttpRequest, token: str) -> HttpResponse:
-    svg = shortlists.qr_svg(_absolute(_shared(token)))
+    svg = shortlists.qr_svg(_absolute(request, _shared(token)))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

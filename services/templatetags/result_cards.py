@@ -6,12 +6,12 @@ tenth of that. The markup is the Scottish Government Design System's search resu
 rest of the templates use it; tests check what each card says."""
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from engagement.templatetags.my_list import csrf_input, list_button_html, on_list_ids
 from services.views.display import Card
 
 register = template.Library()
@@ -107,13 +107,7 @@ def _card(card: Card, form: dict) -> SafeString:
         '<p class="rd_card__provider">Run by {organisation}</p>'
         "{distance}"
         '<p class="ds_search-result__summary">{summary}</p>'
-        "{lived}{referrals}{facts}{checked}"
-        # engagement/includes/add_to_list_form.html, written out: change both together.
-        '<form method="post" action="{action}" class="rd_no-print">{csrf}'
-        '<input type="hidden" name="service" value="{pk}">'
-        '<input type="hidden" name="next" value="{next}">'
-        '<button type="submit" class="ds_button  ds_button--secondary  ds_button--small">'
-        'Add to my list<span class="visually-hidden">: {name}</span></button></form></li>',
+        "{lived}{referrals}{facts}{checked}{list_button}</li>",
         url=service.get_absolute_url(),
         name=service.name,
         organisation=service.organisation.name,
@@ -123,25 +117,25 @@ def _card(card: Card, form: dict) -> SafeString:
         referrals=_takes_referrals(card),
         facts=_facts(card),
         checked=_checked(card, form["stale_period"]),
-        pk=service.pk,
-        **{key: value for key, value in form.items() if key != "stale_period"},
+        list_button=list_button_html(
+            service_pk=service.pk,
+            service_name=service.name,
+            on_list=str(service.pk) in form["on_list"],
+            csrf_input=form["csrf"],
+            next_url=form["next"],
+        ),
     )
 
 
 @register.simple_tag(takes_context=True)
 def result_cards(context, cards) -> SafeString:
     """The cards (services.views.display.Card) as a results list, each with "Add to my
-    list" (a plain form that comes back to this page, so it works without JavaScript)."""
+    list" or "On your list" (engagement/templatetags/my_list.py: a plain form that comes back
+    to this place on this page, so it works without JavaScript)."""
     request = context["request"]
-    token = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and str(token) != "NOTPROVIDED"
-        else ""
-    )
     form = {
-        "action": reverse("engagement:shortlist_add"),
-        "csrf": csrf,
+        "csrf": csrf_input(context.get("csrf_token")),
+        "on_list": on_list_ids(request),
         "next": request.get_full_path(),
         "stale_period": context.get("stale_period", ""),
     }

@@ -4,6 +4,7 @@ import characterCountModule from "@scottish-government/design-system/dist/script
 import checkboxesModule from "@scottish-government/design-system/dist/scripts/components/checkbox/checkboxes";
 import skipLinksModule from "@scottish-government/design-system/dist/scripts/components/skip-links/skip-links";
 
+import initMyList from "./my-list.js";
 import initQuickExit from "./quick-exit.js";
 import initSearch from "./search.js";
 
@@ -36,6 +37,7 @@ function init() {
     }
     skipLinks.init();
     initSearch();
+    initMyList();
 }
 
 if (document.readyState === "loading") {

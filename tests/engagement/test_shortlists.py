@@ -36,7 +36,7 @@ def _add(client, service, next_url=""):
 def test_adding_services_keeps_them_in_the_session_and_returns_to_the_page(client, two_services):
     first, second = two_services
     response = _add(client, first, next_url="/search/?near=PA1")
-    assert response["Location"] == "/search/?near=PA1"
+    assert response["Location"] == f"/search/?near=PA1#on-list-{first.pk}"
     _add(client, second)
     _add(client, first)
     response = client.get(reverse("engagement:shortlist"))

@@ -1,0 +1,80 @@
+"""The "Add to my list" button: `{% list_button service %}` on a page, `list_button_html` for
+result cards and for the answer to a script's request (the button in its new state).
+
+It is a form that works without JavaScript: a plain POST that comes back to the same page, at
+the button (its id is the fragment of the address it returns to). Once the service is on the
+list it says so, "On your list ✓", and offers "Remove". static/src/my-list.js sends the same
+forms with fetch and swaps in the button's new state without leaving the page."""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from engagement import shortlists
+
+register = template.Library()
+
+
+def anchor(service_pk) -> str:
+    """The id of a service's list button, the fragment adding or removing comes back to."""
+    return f"on-list-{service_pk}"
+
+
+def list_button_html(
+    *, service_pk, service_name: str, on_list: bool, csrf_input: str, next_url: str
+) -> SafeString:
+    if on_list:
+        action, state = (
+            reverse("engagement:shortlist_remove"),
+            format_html(
+                '<p class="rd_list-button__state"><strong>On your list <span aria-hidden="true">'
+                "✓</span></strong></p>"
+            ),
+        )
+        label = format_html(
+            'Remove<span class="visually-hidden"> {} from my list</span>', service_name
+        )
+    else:
+        action, state = reverse("engagement:shortlist_add"), ""
+        label = format_html('Add to my list<span class="visually-hidden">: {}</span>', service_name)
+    return format_html(
+        '<form method="post" action="{action}" class="rd_no-print  rd_list-button" id="{id}" '
+        "data-list-button>{csrf}"
+        '<input type="hidden" name="service" value="{pk}">'
+        '<input type="hidden" name="next" value="{next}">{state}'
+        '<button type="submit" class="ds_button  ds_button--secondary  ds_button--small">'
+        "{label}</button></form>",
+        action=action,
+        id=anchor(service_pk),
+        csrf=csrf_input,
+        pk=service_pk,
+        next=next_url,
+        state=state,
+        label=label,
+    )
+
+
+def csrf_input(token) -> SafeString:
+    if not token or str(token) == "NOTPROVIDED":
+        return format_html("")
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def on_list_ids(request) -> frozenset[str]:
+    session = getattr(request, "session", None)
+    return frozenset(shortlists.ids_in(session)) if session is not None else frozenset()
+
+
+@register.simple_tag(takes_context=True)
+def list_button(context, service) -> SafeString:
+    request = context.get("request")
+    token = context.get("csrf_token") or (get_token(request) if request is not None else None)
+    return list_button_html(
+        service_pk=service.pk,
+        service_name=service.name,
+        on_list=str(service.pk) in on_list_ids(request),
+        csrf_input=csrf_input(token),
+        next_url=request.get_full_path() if request is not None else "",
+    )
