@@ -12,6 +12,10 @@ from services.vocabulary_loader import VOCABULARY_RELATIONS, clear_registry
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}
 
 
+def _remote_groups_changed(**kwargs) -> None:
+    search_index.run_or_defer(forget_remote_groups)
+
+
 def _index_changed_by_relation(action: str, **kwargs) -> None:
     if action in M2M_CHANGES:
         search_index.changed()
@@ -29,16 +33,18 @@ def connect() -> None:
 
     for model in (Service, ServiceAtLocation):
         post_save.connect(
-            forget_remote_groups, sender=model, dispatch_uid=f"remote-{model.__name__}"
+            _remote_groups_changed, sender=model, dispatch_uid=f"remote-{model.__name__}"
         )
         post_delete.connect(
-            forget_remote_groups, sender=model, dispatch_uid=f"remote-del-{model.__name__}"
+            _remote_groups_changed, sender=model, dispatch_uid=f"remote-del-{model.__name__}"
         )
     m2m_changed.connect(
-        forget_remote_groups, sender=Service.areas.through, dispatch_uid="remote-areas"
+        _remote_groups_changed, sender=Service.areas.through, dispatch_uid="remote-areas"
     )
     m2m_changed.connect(
-        forget_remote_groups, sender=Service.locations.through, dispatch_uid="remote-locations"
+        _remote_groups_changed,
+        sender=Service.locations.through,
+        dispatch_uid="remote-locations",
     )
 
     for model in (Service, ServiceAtLocation, Location, Organisation, Area, *VOCABULARIES):

@@ -1,27 +1,38 @@
 """Import an Open Referral HSDS 3.0 dataset: upsert organisations, services, locations and
 schedules by their HSDS ids.
 
-A run is all-or-nothing: every record is validated with the models' own `full_clean()`,
-and if any record fails (or it is a dry run) the whole transaction is rolled back. A record
-is saved only when something in it differs, so importing the same file twice changes
-nothing the second time. Taxonomy terms we do not know are reported, not guessed."""
+Every record is validated with the models' own `full_clean()`, each in its own savepoint, so
+a bad record is reported and left out without touching the others. By default the records
+are committed in chunks, so searches and other organisations' edits carry on while a large
+feed loads; `atomic=True` (and every dry run) keeps the whole run in one transaction, rolled
+back if any record fails. A record is saved only when something in it differs, so importing
+the same file twice changes nothing the second time. Taxonomy terms we do not know are
+reported, not guessed. An organisation already in the directory is never changed unless
+`update_organisations` is set."""
 
 import datetime
+import itertools
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+from services import search_index
 from services.models import Organisation, Schedule, Service, ServiceAtLocation
 
+from .reader import DatasetError, expand, services_of
 from .records import (
     Lookups,
+    OrganisationPolicy,
     RecordError,
     ServiceRecord,
     parse_uuid,
+    quietly,
+    record_history,
     save_if_changed,
     set_if_changed,
     unique_slug,
@@ -29,6 +40,20 @@ from .records import (
 )
 
 LONDON = ZoneInfo("Europe/London")
+# Services committed together when not atomic: large enough to keep the per-commit cost
+# small, small enough that a commit never holds locks for long.
+CHUNK_SIZE = 200
+RECORD_ERRORS = (
+    RecordError,
+    ValidationError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    KeyError,
+    DatabaseError,
+)
+
+__all__ = ["DatasetError", "ImportReport", "import_dataset", "import_records"]
 
 
 @dataclass
@@ -39,45 +64,43 @@ class ImportReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     unknown_terms: Counter = field(default_factory=Counter)
     dry_run: bool = False
+    atomic: bool = False
+    # Organisations in the directory whose details in the file differ, left as they were.
+    organisations_left_unchanged: dict[str, str] = field(default_factory=dict)
+    # The file stopped being readable part way (chunked runs keep what came before).
+    file_error: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.file_error
 
-
-class DatasetError(ValueError):
-    """The file is not an HSDS dataset we can read."""
+    @property
+    def saved(self) -> bool:
+        """Whether the services counted were committed."""
+        return not self.dry_run and (self.ok or not self.atomic)
 
 
 def services_in(data) -> list[dict]:
-    """The services of a dataset: a list of services, a list of organisations with their
-    services, or a package object with "services" and/or "organizations"."""
+    """The services of already-parsed data: a list of services, a list of organisations
+    with their services, or a package object with "services" and/or "organizations"."""
     if isinstance(data, dict):
         services = list(data.get("services") or [])
-        for organisation in data.get("organizations") or []:
-            services += _services_of(organisation)
+        for number, organisation in enumerate(data.get("organizations") or [], start=1):
+            services += services_of(organisation, f"Organization {number} in the package")
         if not services and "id" in data and "status" in data:
             services = [data]
         return services
     if not isinstance(data, list):
         raise DatasetError("Expected a JSON list of services or organizations, or a package.")
-    services = []
-    for item in data:
-        if not isinstance(item, dict):
-            raise DatasetError("Every item in the list must be a JSON object.")
-        services += _services_of(item) if "services" in item and "status" not in item else [item]
-    return services
-
-
-def _services_of(organisation: dict) -> list[dict]:
-    brief = {key: value for key, value in organisation.items() if key != "services"}
     return [
-        {**service, "organization": service.get("organization") or brief}
-        for service in organisation.get("services") or []
+        service
+        for number, item in enumerate(data, start=1)
+        for service in expand(item, f"Item {number} of the list")
     ]
 
 
-def _label(record: dict) -> str:
+def _label(record) -> str:
+    record = record if isinstance(record, dict) else {}
     return f"service {record.get('id', '(no id)')} ({record.get('name', 'no name')})"
 
 
@@ -88,40 +111,91 @@ def _messages(error: Exception) -> str:
         )
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
+    if isinstance(error, DatabaseError):
+        return "The database refused this record."
     return str(error)
 
 
-def import_dataset(
-    data, *, organisation: Organisation | None = None, dry_run: bool = False
+def import_dataset(data, **options) -> ImportReport:
+    """Import every service in already-parsed JSON `data` (see `import_records`)."""
+    return import_records(services_in(data), **options)
+
+
+def import_records(
+    records: Iterable[dict],
+    *,
+    organisation: Organisation | None = None,
+    dry_run: bool = False,
+    atomic: bool = False,
+    update_organisations: bool = False,
+    chunk_size: int = CHUNK_SIZE,
 ) -> ImportReport:
-    """Import every service in `data` (parsed JSON). Nothing is saved unless every record
-    is valid and `dry_run` is false."""
-    report = ImportReport(dry_run=dry_run)
-    records = services_in(data)
-    lookups = Lookups()
-    with transaction.atomic():
-        for raw in records:
-            try:
-                with transaction.atomic():
-                    record = ServiceRecord(raw, lookups, forced_organisation=organisation)
-                    outcome = upsert(record)
-                    report.unknown_terms.update(record.unknown)
-            except (
-                RecordError,
-                ValidationError,
-                ValueError,
-                TypeError,
-                AttributeError,
-                KeyError,
-            ) as error:
-                report.errors.append(
-                    (_label(raw if isinstance(raw, dict) else {}), _messages(error))
-                )
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
+    """Import a stream of HSDS service records. With `atomic` or `dry_run`, nothing is
+    saved unless every record is valid (and never on a dry run); otherwise each chunk of
+    `chunk_size` records is committed as it is read, and bad records are left out."""
+    report = ImportReport(dry_run=dry_run, atomic=atomic or dry_run)
+    run = _Run(report, organisation, OrganisationPolicy(update_existing=update_organisations))
+    stream = _until_unreadable(records, report)
+    if report.atomic:
+        with transaction.atomic(), search_index.deferred_changes():
+            run.all(stream)
+            if not report.ok or dry_run:
+                transaction.set_rollback(True)
+    else:
+        while chunk := list(itertools.islice(stream, chunk_size)):
+            with transaction.atomic(), search_index.deferred_changes():
+                run.all(chunk)
     return report
+
+
+def _until_unreadable(records: Iterable[dict], report: ImportReport) -> Iterator[dict]:
+    try:
+        yield from records
+    except DatasetError as error:
+        report.file_error = str(error)
+
+
+class _Run:
+    """One import run: the lookups read once, the ids seen so far, the report."""
+
+    def __init__(self, report, organisation, policy):
+        self.report, self.forced, self.policy = report, organisation, policy
+        self.lookups = Lookups()
+        self.seen: dict[str, int] = {}
+
+    def all(self, records: Iterable[dict]) -> None:
+        for raw in records:
+            self.one(raw)
+        self.report.organisations_left_unchanged.update(self.policy.left_unchanged)
+
+    def one(self, raw) -> None:
+        number = len(self.seen) + len(self.report.errors) + 1
+        try:
+            self._refuse_repeats(raw, number)
+            with transaction.atomic():
+                record = ServiceRecord(
+                    raw, self.lookups, forced_organisation=self.forced, policy=self.policy
+                )
+                outcome = upsert(record)
+                self.report.unknown_terms.update(record.unknown)
+        except RECORD_ERRORS as error:
+            self.report.errors.append((_label(raw), _messages(error)))
+            return
+        self.seen[record.id] = number
+        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+    def _refuse_repeats(self, raw, number: int) -> None:
+        if not isinstance(raw, dict):
+            return
+        try:
+            service_id = str(uuid.UUID(str(raw.get("id"))))
+        except ValueError:
+            return
+        if service_id in self.seen:
+            raise RecordError(
+                f"This id appears more than once in the file (first as record "
+                f"{self.seen[service_id]}); each service must appear once."
+            )
 
 
 def _assured(record: ServiceRecord, service: Service) -> dict:
@@ -181,9 +255,12 @@ def upsert(record: ServiceRecord) -> str:
     if service._state.adding and "slug" not in fields:
         fields["slug"] = unique_slug(Service, fields["name"])
     created = service._state.adding
-    changed = save_if_changed(service, fields)
-    for name, rows in record.relations.items():
-        changed |= set_if_changed(getattr(service, name), rows)
+    with quietly(service):
+        changed = save_if_changed(service, fields)
+        for name, rows in record.relations.items():
+            changed |= set_if_changed(getattr(service, name), rows)
+    if changed:
+        record_history(service, created=created)
     changed |= _links(record, service)
     changed |= _schedules(record, service)
     if changed and record.data.get("last_modified"):

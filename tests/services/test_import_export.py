@@ -65,7 +65,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time():
     assert service.history.model.objects.count() == history
 
 
-def test_a_failing_record_means_nothing_is_imported():
+def test_with_atomic_a_failing_record_means_nothing_is_imported():
     full_service()
     document = json.loads(export())
     empty_directory()
@@ -80,7 +80,7 @@ def test_a_failing_record_means_nothing_is_imported():
             attribute["value"] = "another-slug"
     broken["service_at_locations"] = []
     broken["schedules"] = []
-    report = import_dataset([document[0], broken])
+    report = import_dataset([document[0], broken], atomic=True)
     assert [label for label, _ in report.errors] == [
         "service 11111111-1111-1111-1111-111111111111 (Tuesday Recovery Café)"
     ]
