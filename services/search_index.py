@@ -24,6 +24,7 @@ SQL (one query for all of them) and narrow the index's results to the ids it ret
 that both agree.
 """
 
+import contextlib
 import datetime
 import math
 import threading
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
 from services.vocabulary_loader import VOCABULARY_RELATIONS
@@ -399,9 +400,44 @@ def current() -> Snapshot:
         return _snapshot
 
 
+_deferral = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_changes():
+    """Within this block (on this thread), the index gets one new token at the end, and
+    other cache invalidations passed to `run_or_defer` run once, rather than once per saved
+    row: bulk writers such as the importer wrap each transaction in it."""
+    if getattr(_deferral, "pending", None) is not None:
+        yield
+        return
+    _deferral.pending = {}
+    try:
+        yield
+        callbacks = list(_deferral.pending.values())
+    finally:
+        _deferral.pending = None
+    if not (connection.in_atomic_block and transaction.get_rollback()):
+        for callback in callbacks:
+            callback()
+
+
+def run_or_defer(callback: Callable[[], None]) -> None:
+    """Run `callback` now, or once at the end of the current `deferred_changes` block."""
+    pending = getattr(_deferral, "pending", None)
+    if pending is None:
+        callback()
+    else:
+        pending.setdefault(callback, callback)
+
+
 def changed(**kwargs) -> None:
     """Give the index state a new token: every process rebuilds before its next search.
     Connected to the signals of every model a search reads; call it after bulk writes."""
+    run_or_defer(_new_token)
+
+
+def _new_token() -> None:
     from services.models import SearchIndexState
 
     token = uuid.uuid4()
