@@ -373,3 +373,47 @@ LINK_WORKERS_GROUP = "Link workers"
 # (an unconfirmed sign-up is deleted then), and how long a confirmed alert lasts unless renewed.
 ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7, minimum=1)
 ALERT_RETENTION_MONTHS = env_int("ALERT_RETENTION_MONTHS", 12, minimum=1)
+
+
+# Search on partner sites: who may frame /embed/ (CSP frame-ancestors sources). "https:" means
+# any site served over HTTPS; or list origins such as https://www.example-practice.scot.
+# Every other page refuses framing.
+def env_frame_sources(name: str, default: list[str]) -> list[str]:
+    import re
+
+    sources = env_list(name, default)
+    pattern = re.compile(r"(https?:|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)")
+    for source in sources:
+        if not pattern.fullmatch(source):
+            raise ImproperlyConfigured(
+                f"{name} must list origins like https://example.org (or https:), not {source!r}."
+            )
+    return sources
+
+
+EMBED_ALLOWED_ORIGINS = env_frame_sources("EMBED_ALLOWED_ORIGINS", ["https:"])
+LOGIN_URL = "login"
+
+# Sign-in protection (README "Sign-in protection"). django-axes counts failed sign-ins on
+# /accounts/login/ and /admin/login/ in the shared cache, per username and address together,
+# and refuses further tries (before any password is hashed) for a cool-off period.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "services.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "engagement.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Two-step sign-in (TOTP) for everyone who can see referral personal details, and for
+# moderators. Off in DEBUG and DEMO_MODE so the published demo sign-ins keep working.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG and not DEMO_MODE)
+OTP_TOTP_ISSUER = "Recovery Directory"
+# Invitations to join an organisation (a signed link) work for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+SHARED_LISTS_PER_HOUR = env_int("SHARED_LISTS_PER_HOUR", 30, minimum=1)
+LINK_WORKERS_GROUP = "Link workers"

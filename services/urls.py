@@ -12,6 +12,8 @@ urlpatterns = [
         "services/<slug:slug>/calendar.ics", views.service_calendar, name="service_calendar"
     ),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("embed/", views.embed, name="embed"),
+    path("embed/help/", views.embed_help, name="embed_help"),
     path("areas/", views.areas, name="areas"),
     path("areas/<slug:slug>/", views.area, name="area"),
     path("help-now/", views.crisis, name="crisis"),

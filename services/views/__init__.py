@@ -2,6 +2,7 @@
 handlers are referenced as services.views.<name> from the root URLconf."""
 
 from .calendar import service_calendar
+from .embed import embed, embed_help
 from .listings import area, areas, organisation, service
 from .pages import (
     about,
@@ -23,6 +24,8 @@ __all__ = [
     "areas",
     "bad_request",
     "crisis",
+    "embed",
+    "embed_help",
     "home",
     "organisation",
     "page_not_found",
