@@ -7,9 +7,11 @@ a character at a time. So only responses that hold no secret are compressed:
 - the CSRF token in forms is safe: Django masks it afresh for every response;
 - pages that show a secret that is the same on every response are never compressed: any
   address with a `token` or `uidb64` in it (shared lists, "still correct?" review links,
-  password reset links, and whatever such links are added later), "My list" (it shows the
-  list's share link), the admin (it shows a new API token once), sign-in and password
-  pages, and the signed-in pages holding people's referral details or the review dashboard;
+  email alert confirm and unsubscribe links, invitations, password reset links, and whatever
+  such links are added later), "My list" (it shows the list's share link), everything under
+  /accounts/ (sign-in, two-step set-up shows its secret) and /admin/ (it shows a new API
+  token once), and the signed-in pages holding people's referral details or the review
+  dashboard;
 - a view can opt out with `@never_compressed`.
 
 Static files are not handled here: WhiteNoise serves them precompressed."""
@@ -24,20 +26,12 @@ from django.middleware.gzip import GZipMiddleware
 MIN_COMPRESSED_LENGTH = 1024
 # URL arguments that carry a secret: any page addressed by one is not compressed.
 SECRET_ARGUMENTS = frozenset({"token", "uidb64"})
-# Namespaces and url names (namespace:name) of pages that show a secret or personal data.
-UNCOMPRESSED_NAMESPACES = frozenset({"admin"})
+# Sign-in, two-step and password pages, and the admin (it shows a new API token once).
+UNCOMPRESSED_ROUTES = ("accounts/", "admin/")
+# url names (namespace:name) of pages showing a share link, people's referral details or the
+# review dashboard.
 UNCOMPRESSED_VIEWS = frozenset(
     {
-        # django.contrib.auth's pages (not namespaced)
-        "login",
-        "logout",
-        "password_change",
-        "password_change_done",
-        "password_reset",
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
-        # a list's share link; referral details (personal data); review links
         "engagement:shortlist",
         "engagement:shortlist_share",
         "engagement:refer_consent",
@@ -73,7 +67,7 @@ def holds_secret(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         not SECRET_ARGUMENTS.isdisjoint(match.kwargs)
         or match.view_name in UNCOMPRESSED_VIEWS
-        or not UNCOMPRESSED_NAMESPACES.isdisjoint(match.namespaces)
+        or match.route.startswith(UNCOMPRESSED_ROUTES)
     )
 
 
