@@ -6,6 +6,7 @@ parsed strictly: a bad value stops the process at start with a message naming th
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
