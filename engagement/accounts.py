@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import (
@@ -10,6 +11,8 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from services.permissions import is_link_worker, is_moderator, organisation_ids_for
@@ -133,3 +136,20 @@ class NewPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         _plain_password_help(self)
         self.fields["new_password2"].label = "New password again"
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer while a username and address are cooling off. It reads the same
+    whether or not the account exists, and whether or not the password was right."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"wait": f"{minutes} minutes"}, 429)
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in page, under the same per-address limit as /accounts/login/
+    (one budget for both, counted before any password is checked)."""
+    if request.method == "POST":
+        limit = getattr(settings, "SIGN_IN_ATTEMPTS_PER_HOUR", 20)
+        if not ratelimit.allow(request, SignInView.scope, limit=limit):
+            return render(request, "registration/locked_out.html", {"wait": "an hour"}, 429)
+    return admin.site.login(request)

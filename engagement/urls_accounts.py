@@ -4,11 +4,14 @@ these names ("login", "password_reset_done"…) without a namespace."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import two_factor
 from .accounts import ChangePasswordForm, NewPasswordForm, ResetPasswordView, SignInView
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step/", two_factor.verify, name="two_factor_verify"),
+    path("two-step/setup/", two_factor.setup, name="two_factor_setup"),
     path(
         "password_change/",
         auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),

@@ -115,6 +115,9 @@ def share(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, "Add at least one service to your list before sharing it.")
         return redirect("engagement:shortlist")
+    if not ratelimit.allow(request, "share-list", limit=settings.SHARED_LISTS_PER_HOUR):
+        messages.error(request, "Too many lists have been shared from here. Try again later.")
+        return redirect("engagement:shortlist")
     shared = shortlists.share([str(i) for i in ids])
     return redirect("engagement:shared_list", token=shared.token)
 

@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "services",
     "engagement",
 ]
@@ -118,11 +121,16 @@ MIDDLEWARE = [
     # gzip for pages holding no secret (BREACH): see services/compression.py.
     "services.compression.CompressionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "engagement.middleware.PrivatePagesMiddleware",
+    "engagement.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "services.middleware.PermissionsPolicyMiddleware",
+    # Last: turns a sign-in lock-out (django-axes) into our lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recovery_directory.urls"
@@ -211,17 +219,38 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "recovery-directory",
+
+def _cache() -> dict:
+    """The one cache every worker and server shares: rate limits, sign-in failures, the
+    vocabulary registry's version. CACHE_URL=redis://host:port/db selects Redis; without it,
+    a table in the database (created by a migration). `locmem://` (one process only) is for
+    the test suite."""
+    url = os.environ.get("CACHE_URL", "").strip()
+    seconds = env_int("CACHE_TIMEOUT_SECONDS", 2, minimum=1)
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "rd",
+            "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
+        }
+    if url == "locmem://":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "recovery-directory",
+        }
+    if url:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis:// or rediss:// (or be empty), not {url!r}."
+        )
+    return {
+        "BACKEND": "services.cache.DatabaseCache",
+        "LOCATION": "rd_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
     }
-}
-if os.environ.get("CACHE_DIR"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ["CACHE_DIR"],
-    }
+
+
+CACHES = {"default": _cache()}
 
 # Email. The console backend prints messages locally; set EMAIL_HOST for real delivery.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -249,9 +278,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies in front of the app append to X-Forwarded-For (services.clients).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if BEHIND_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -318,6 +348,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     # JSON for every API error, including a database that cannot be reached (503).
     "EXCEPTION_HANDLER": "services.api.errors.exception_handler",
+    # The throttles' client address (services.clients.client_ip): REMOTE_ADDR, or the
+    # address TRUSTED_PROXIES hops from the right of X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -368,8 +401,6 @@ PUBLIC_FORMS_PER_HOUR = env_int("PUBLIC_FORMS_PER_HOUR", 5, minimum=1)
 SIGN_IN_ATTEMPTS_PER_HOUR = env_int("SIGN_IN_ATTEMPTS_PER_HOUR", 20, minimum=1)
 REVIEW_REMINDER_INTERVAL_DAYS = env_int("REVIEW_REMINDER_INTERVAL_DAYS", 7, minimum=1)
 REVIEW_LINK_DAYS = env_int("REVIEW_LINK_DAYS", 30, minimum=1)
-LOGIN_URL = "login"
-LINK_WORKERS_GROUP = "Link workers"
 # Email alerts about new support (engagement/alerts.py): how long a confirmation link works
 # (an unconfirmed sign-up is deleted then), and how long a confirmed alert lasts unless renewed.
 ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7, minimum=1)

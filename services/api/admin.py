@@ -9,11 +9,30 @@ from services.models import Organisation, OrganisationToken
 from services.permissions import is_moderator, organisation_ids_for
 
 
+class OwnOrganisationFilter(admin.SimpleListFilter):
+    """Lists only the organisations the member belongs to (every one, for moderators): the
+    plain `list_filter = ["organisation"]` named every organisation in the directory."""
+
+    title = "organisation"
+    parameter_name = "organisation"
+
+    def lookups(self, request, model_admin):
+        organisations = Organisation.objects.order_by("name")
+        if not is_moderator(request.user):
+            organisations = organisations.filter(pk__in=organisation_ids_for(request.user))
+        return [(str(pk), name) for pk, name in organisations.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _ in self.lookup_choices}:
+            return queryset.filter(organisation_id=self.value())
+        return queryset
+
+
 @admin.register(OrganisationToken)
 class OrganisationTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "prefix", "created_by", "created_at", "last_used_at",
                     "revoked_at"]  # fmt: skip
-    list_filter = ["organisation"]
+    list_filter = [OwnOrganisationFilter]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 

@@ -4,18 +4,43 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from services.clients import client_ip, hit
+
 DEFAULT_ANON_RATE = "120/minute"
 DEFAULT_TOKEN_RATE = "600/minute"
 
 
-class AnonymousReadThrottle(AnonRateThrottle):
+class SharedCounterMixin:
+    """DRF's throttles keep a list of request times with get-then-set, which loses counts
+    when workers answer at once. Here each client has one counter per fixed window, counted
+    atomically in the shared cache (services.clients.hit), under the one client address the
+    whole site uses (TRUSTED_PROXIES)."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        window = int(self.timer() // self.duration)
+        self.window_ends_at = (window + 1) * self.duration
+        return hit(f"{key}:{window}", self.duration) <= self.num_requests
+
+    def wait(self) -> float:
+        return max(0.0, self.window_ends_at - self.timer())
+
+
+class AnonymousReadThrottle(SharedCounterMixin, AnonRateThrottle):
     scope = "api_anon"
 
     def get_rate(self) -> str | None:
         return getattr(settings, "API_ANON_THROTTLE_RATE", DEFAULT_ANON_RATE)
 
 
-class TokenThrottle(UserRateThrottle):
+class TokenThrottle(SharedCounterMixin, UserRateThrottle):
     scope = "api_token"
 
     def get_rate(self) -> str | None:
