@@ -17,12 +17,19 @@ class ConditionalGetMixin:
         """A datetime for Last-Modified, or None; views override this."""
         return None
 
+    def get_etag(self, response) -> str | None:
+        """The ETag, or None for a hash of the body; record views override this (see
+        services/api/versions.py: the ETag that If-Match is checked against)."""
+        return None
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        etag = (
+            self.get_etag(response) or '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        )
         response["ETag"] = etag
         last_modified = self.get_last_modified(response)
         if last_modified is not None:

@@ -1,10 +1,16 @@
 """`/api/v1/`: the directory for anyone to read, and organisation tokens to write."""
 
+from django.db import transaction
 from django.db.models import Max, Prefetch, Q
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -39,6 +45,7 @@ from .serializers import (
     VocabularySerializer,
 )
 from .throttling import AnonymousReadThrottle, TokenThrottle
+from .versions import IfMatchMixin
 from .write_serializers import (
     LocationWriteSerializer,
     ScheduleWriteSerializer,
@@ -56,6 +63,23 @@ WRITE_ERRORS = {
     401: OpenApiResponse(OpenApiTypes.OBJECT, description="No valid organisation token."),
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="Another organisation's record."),
 }
+CONDITIONAL_WRITE_ERRORS = {
+    **WRITE_ERRORS,
+    412: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="If-Match did not match: the record changed since it was read. The body "
+        "gives the current `etag`; nothing was changed.",
+    ),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The record's ETag from your GET. If it has changed since, the answer is "
+    "412 and nothing is written. Optional: without it, the write applies to the record as "
+    "it is now.",
+)
 
 
 class DirectoryAPIView(ConditionalGetMixin):
@@ -113,10 +137,12 @@ def service_detail_queryset():
     ),
     partial_update=extend_schema(
         summary="Change a service (organisation token)",
-        responses={200: ServiceDetailSerializer, **WRITE_ERRORS},
+        parameters=[IF_MATCH],
+        responses={200: ServiceDetailSerializer, **CONDITIONAL_WRITE_ERRORS},
     ),
 )
 class ServiceViewSet(
+    IfMatchMixin,
     DirectoryAPIView,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -157,20 +183,25 @@ class ServiceViewSet(
     def retrieve(self, request, *args, **kwargs):
         service = self.get_object()
         self.last_modified = service.updated_at
-        return Response(ServiceDetailSerializer(service).data)
+        return Response(self.representation(service))
+
+    def representation(self, instance) -> dict:
+        return ServiceDetailSerializer(instance).data
 
     @extend_schema(
         summary="Archive a service (organisation token)",
         description="Marks it closed for good (status defunct): it leaves the directory.",
         request=None,
-        responses={200: ServiceDetailSerializer, **WRITE_ERRORS},
+        parameters=[IF_MATCH],
+        responses={200: ServiceDetailSerializer, **CONDITIONAL_WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         from .actions import archive_service
 
-        archive_service(service=self.get_object())
-        return Response(ServiceDetailSerializer(self.get_object()).data)
+        with transaction.atomic():
+            archive_service(service=self.locked_object())
+        return self._with_new_etag(Response(ServiceDetailSerializer(self.get_object()).data))
 
 
 @extend_schema_view(
@@ -260,6 +291,7 @@ class VocabularyList(DirectoryAPIView, APIView):
 
 
 class OwnRecordsViewSet(
+    IfMatchMixin,
     DirectoryAPIView,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -286,11 +318,14 @@ class OwnRecordsViewSet(
         summary="Add a location", responses={201: LocationWriteSerializer, **WRITE_ERRORS}
     ),
     partial_update=extend_schema(
-        summary="Change a location", responses={200: LocationWriteSerializer, **WRITE_ERRORS}
+        summary="Change a location",
+        parameters=[IF_MATCH],
+        responses={200: LocationWriteSerializer, **CONDITIONAL_WRITE_ERRORS},
     ),
     destroy=extend_schema(
         summary="Remove a location (its sessions become online/phone)",
-        responses={204: None, **WRITE_ERRORS},
+        parameters=[IF_MATCH],
+        responses={204: None, **CONDITIONAL_WRITE_ERRORS},
     ),
 )
 class LocationViewSet(OwnRecordsViewSet):
@@ -321,9 +356,15 @@ class LocationViewSet(OwnRecordsViewSet):
         summary="Add a session", responses={201: ScheduleWriteSerializer, **WRITE_ERRORS}
     ),
     partial_update=extend_schema(
-        summary="Change a session", responses={200: ScheduleWriteSerializer, **WRITE_ERRORS}
+        summary="Change a session",
+        parameters=[IF_MATCH],
+        responses={200: ScheduleWriteSerializer, **CONDITIONAL_WRITE_ERRORS},
     ),
-    destroy=extend_schema(summary="Remove a session", responses={204: None, **WRITE_ERRORS}),
+    destroy=extend_schema(
+        summary="Remove a session",
+        parameters=[IF_MATCH],
+        responses={204: None, **CONDITIONAL_WRITE_ERRORS},
+    ),
 )
 class ScheduleViewSet(OwnRecordsViewSet):
     """Your organisation's regular sessions (organisation token needed)."""
