@@ -13,11 +13,12 @@ from django.contrib.auth.forms import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 
 from services.permissions import is_link_worker, is_moderator, organisation_ids_for
 
-from . import ratelimit
+from . import emails, ratelimit
 
 
 def home_for(user) -> str:
@@ -69,6 +70,16 @@ class ResetForm(RefusableMixin, PasswordResetForm):
             "required": "Enter your email address.",
             "invalid": "Enter an email address like name@example.org.",
         }
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, **kw
+    ):
+        """Through the outbox, like every email the site sends (plain text only)."""
+        emails.password_reset(
+            subject=loader.render_to_string(subject_template_name, context),
+            body=loader.render_to_string(email_template_name, context),
+            to=to_email,
+        )
 
 
 class RateLimitedMixin:

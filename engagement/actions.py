@@ -43,7 +43,7 @@ def create_referral(
         referral=referral, to_status=Referral.Status.SENT, by=referrer, at=referral.created_at
     )
     if service.referral_email:
-        transaction.on_commit(lambda: emails.new_referral(to=service.referral_email))
+        emails.new_referral(to=service.referral_email)
     return referral
 
 
@@ -70,8 +70,7 @@ def transition(referral: Referral, to: str, *, by, reason: str = "") -> Referral
     referral.save(update_fields=["status", "decline_reason", "finished_at", "updated_at"])
     notify = to != Referral.Status.OPENED and referral.referrer and referral.referrer.email
     if notify:
-        address = referral.referrer.email
-        transaction.on_commit(lambda: emails.referral_updated(to=address))
+        emails.referral_updated(to=referral.referrer.email)
     return referral
 
 
@@ -92,7 +91,7 @@ def submit_problem_report(*, service, reason: str, details: str, reporter_email:
     members = service.organisation.memberships.select_related("user")
     addresses = sorted({m.user.email for m in members if m.user.email})
     if addresses:
-        transaction.on_commit(lambda: emails.problem_reported(report=report, to=addresses))
+        emails.problem_reported(report=report, to=addresses)
     return report
 
 
@@ -101,8 +100,7 @@ def resolve_problem_report(report: ProblemReport, *, by, tell_reporter: bool) ->
     """Mark a report resolved; optionally email the reporter, then forget their address."""
     told = bool(tell_reporter and report.reporter_email)
     if told:
-        address, name = report.reporter_email, report.service.name
-        transaction.on_commit(lambda: emails.problem_fixed(to=address, service_name=name))
+        emails.problem_fixed(to=report.reporter_email, service_name=report.service.name)
     report.status = ProblemReport.Status.RESOLVED
     report.resolved_at = timezone.now()
     report.resolved_by = by

@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 
 from services.permissions import is_moderator
 
+from . import outbox
 from .actions import draft_from_suggestion, resolve_problem_report
-from .models import LinkWorkerProfile, ProblemReport, Referral, Suggestion
+from .models import LinkWorkerProfile, OutgoingEmail, ProblemReport, Referral, Suggestion
 
 
 @admin.register(LinkWorkerProfile)
@@ -111,3 +112,33 @@ class SuggestionAdmin(admin.ModelAdmin):
             status=Suggestion.Status.REJECTED
         )
         self.message_user(request, f"Marked {count} suggestion(s) as not added.", messages.SUCCESS)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: emails waiting for a retry, and those that failed for good (a sent email
+    is deleted). Moderators can queue failed ones again."""
+
+    list_display = ["created_at", "kind", "subject", "status", "attempts", "next_attempt_at"]
+    list_filter = ["status", "kind"]
+    fields = [
+        "kind",
+        "subject",
+        "to",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+    actions = ["try_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Try again (a fresh set of attempts)", permissions=["change"])
+    def try_again(self, request, queryset) -> None:
+        count = outbox.retry(queryset)
+        self.message_user(request, f"Queued {count} email(s) again.", messages.SUCCESS)

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,9 +41,10 @@ def process_referrals(now: datetime.datetime | None = None) -> ProcessResult:
         created_at__lte=now - _days("REFERRAL_REMINDER_DAYS", 7), reminded_at__isnull=True
     ).select_related("service")
     for referral in due:
-        if referral.service.referral_email:
-            emails.referral_reminder(to=referral.service.referral_email)
-        Referral.objects.filter(pk=referral.pk).update(reminded_at=now)
+        with transaction.atomic():  # the reminder is queued if and only if it is recorded
+            if referral.service.referral_email:
+                emails.referral_reminder(to=referral.service.referral_email)
+            Referral.objects.filter(pk=referral.pk).update(reminded_at=now)
         result.reminded += 1
 
     finished_before = now - _days("REFERRAL_PURGE_AFTER_CLOSED_DAYS", 30)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -135,13 +136,15 @@ def remind_organisations(today: datetime.date) -> tuple[int, int]:
     services_reminded = emails_sent = 0
     for organisation, services in by_organisation.items():
         recipients = members[organisation.pk]
-        for user in recipients:
-            items = [(s, still_correct_url(service=s, user=user)) for s in services]
-            emails.review_reminder(to=user.email, organisation=organisation, items=items)
-            emails_sent += 1
-        if recipients:  # nobody to tell: the moderators' digest will catch it
+        if not recipients:  # nobody to tell: the moderators' digest will catch it
+            continue
+        with transaction.atomic():  # queued if and only if logged
+            for user in recipients:
+                items = [(s, still_correct_url(service=s, user=user)) for s in services]
+                emails.review_reminder(to=user.email, organisation=organisation, items=items)
             _log(services, ReviewReminder.Kind.REMINDER, today, len(recipients))
-            services_reminded += len(services)
+        emails_sent += len(recipients)
+        services_reminded += len(services)
     return services_reminded, emails_sent
 
 
@@ -164,8 +167,9 @@ def escalate_to_moderators(today: datetime.date) -> int:
     )
     if not stale or not moderators:
         return 0
-    emails.stale_listings_digest(to=sorted(moderators), services=stale)
-    _log(stale, ReviewReminder.Kind.ESCALATION, today, len(moderators))
+    with transaction.atomic():
+        emails.stale_listings_digest(to=sorted(moderators), services=stale)
+        _log(stale, ReviewReminder.Kind.ESCALATION, today, len(moderators))
     return len(stale)
 
 

@@ -133,9 +133,10 @@ def test_password_change_page_has_plain_hint_and_new_password_autocomplete(clien
     assert "<ul>" not in html.split('id="id_new_password1-hint"')[1].split("</p>")[0]
 
 
-def test_password_reset_emails_a_working_link(client, db):
+def test_password_reset_emails_a_working_link(client, db, django_capture_on_commit_callbacks):
     user = UserFactory(email="morag@example.org")
-    response = client.post("/accounts/password_reset/", {"email": "morag@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password_reset/", {"email": "morag@example.org"})
     assert response["Location"] == "/accounts/password_reset/done/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Reset your Recovery Directory password"

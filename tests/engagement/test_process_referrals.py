@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from engagement.actions import transition
 from engagement.models import Referral
+from engagement.outbox import send_due
 from engagement.referrals import process_referrals
 
 from .conftest import PERSONAL_VALUES, make_referral
@@ -27,6 +28,7 @@ def test_reminder_after_seven_days_is_sent_once(world):
     with time_machine.travel(START + datetime.timedelta(days=7, hours=1), tick=False):
         assert process_referrals().reminded == 1
         assert process_referrals().reminded == 0
+        send_due()
     referral.refresh_from_db()
     assert referral.reminded_at is not None
     assert [m.to for m in mail.outbox] == [["referrals@example.org"]]

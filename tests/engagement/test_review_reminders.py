@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from engagement.models import ReviewReminder
+from engagement.outbox import send_due
 from engagement.reminders import send_review_reminders, still_correct_token
 from services.models import Service
 from tests.factories import (
@@ -20,6 +21,13 @@ from tests.factories import (
 )
 
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+
+
+def _remind():
+    """The daily job, then the mail queue (as cron runs `send_queued_mail`)."""
+    result = send_review_reminders()
+    send_due()
+    return result
 
 
 def _ago(days: int) -> datetime.datetime:
@@ -75,7 +83,7 @@ def _emails_to(address):
 
 
 def test_members_get_their_overdue_listings_and_moderators_one_digest(world):
-    result = send_review_reminders()
+    result = _remind()
 
     assert len(mail.outbox) == 3
     for address in ("ann@example.org", "bob@example.org"):
@@ -97,7 +105,7 @@ def test_members_get_their_overdue_listings_and_moderators_one_digest(world):
 
 
 def test_each_member_gets_links_signed_for_them(world):
-    send_review_reminders()
+    _remind()
     ann, bob = world["members"]
     stale = world["services"]["stale"]
     assert still_correct_token(service=stale, user=ann) in _emails_to("ann@example.org")[0].body
@@ -105,50 +113,50 @@ def test_each_member_gets_links_signed_for_them(world):
 
 
 def test_a_second_run_the_same_day_sends_nothing(world):
-    send_review_reminders()
+    _remind()
     mail.outbox.clear()
-    result = send_review_reminders()
+    result = _remind()
     assert mail.outbox == []
     assert result.reminded_services == result.escalated_services == 0
 
 
 def test_next_day_only_newly_overdue_listings_are_sent(world, frozen):
-    send_review_reminders()
+    _remind()
     mail.outbox.clear()
     frozen.shift(datetime.timedelta(days=1))
     Service.objects.filter(pk=world["services"]["fresh"].pk).update(last_checked_at=_ago(190))
-    send_review_reminders()
+    _remind()
     assert {m.to[0] for m in mail.outbox} == {"ann@example.org", "bob@example.org"}
     assert all(re.findall(r"^- (.+?) \(", m.body, re.M) == ["Fresh Group"] for m in mail.outbox)
 
 
 def test_listings_are_mentioned_again_after_a_week(world, frozen):
-    send_review_reminders()
+    _remind()
     frozen.shift(datetime.timedelta(days=6))
     mail.outbox.clear()
-    send_review_reminders()
+    _remind()
     assert mail.outbox == []
     frozen.shift(datetime.timedelta(days=1))
-    send_review_reminders()
+    _remind()
     assert len(mail.outbox) == 3
     assert ReviewReminder.objects.filter(kind="reminder").count() == 6
 
 
 def test_checking_a_listing_stops_its_reminders(world, frozen, client):
-    send_review_reminders()
+    _remind()
     ann = world["members"][0]
     overdue = world["services"]["overdue"]
     client.post(f"/still-correct/{still_correct_token(service=overdue, user=ann)}/")
     mail.outbox.clear()
     frozen.shift(datetime.timedelta(days=7))
-    send_review_reminders()
+    _remind()
     assert all("Overdue Group" not in m.body for m in mail.outbox)
 
 
 def test_an_organisation_nobody_can_be_emailed_about_is_not_logged_as_reminded(db, frozen):
     organisation = OrganisationFactory()
     service = _service(organisation, "Orphan Group", checked_days_ago=200)
-    send_review_reminders()
+    _remind()
     assert mail.outbox == []
     assert not ReviewReminder.objects.filter(service=service).exists()
 

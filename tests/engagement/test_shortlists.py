@@ -148,10 +148,13 @@ def _shared_token(client, service):
     return SharedShortlist.objects.latest("created_at").token
 
 
-def test_emailing_the_link_sends_only_the_link_and_keeps_no_address(client, two_services):
+def test_emailing_the_link_sends_only_the_link_and_keeps_no_address(
+    client, two_services, django_capture_on_commit_callbacks
+):
     token = _shared_token(client, two_services[0])
     url = reverse("engagement:shared_list_email", args=[token])
-    response = client.post(url, {"email": "friend@example.org", "website": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "friend@example.org", "website": ""})
     assert response.status_code == 302
     assert mail.outbox[0].to == ["friend@example.org"]
     assert f"/lists/{token}/" in mail.outbox[0].body
@@ -168,15 +171,18 @@ def test_bad_email_address_shows_an_error_summary(client, two_services):
     assert not mail.outbox
 
 
-def test_honeypot_and_rate_limit_do_not_block_a_legitimate_visitor(client, two_services, settings):
+def test_honeypot_and_rate_limit_do_not_block_a_legitimate_visitor(
+    client, two_services, settings, django_capture_on_commit_callbacks
+):
     settings.SHORTLIST_EMAILS_PER_HOUR = 2
     token = _shared_token(client, two_services[0])
     url = reverse("engagement:shared_list_email", args=[token])
     bot = {"email": "bot@example.org", "website": "http://spam.example"}
-    client.post(url, bot, REMOTE_ADDR="203.0.113.9")
-    for _ in range(3):
-        client.post(url, {"email": "flood@example.org"}, REMOTE_ADDR="203.0.113.7")
-    client.post(url, {"email": "person@example.org"}, REMOTE_ADDR="198.51.100.4")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, bot, REMOTE_ADDR="203.0.113.9")
+        for _ in range(3):
+            client.post(url, {"email": "flood@example.org"}, REMOTE_ADDR="203.0.113.7")
+        client.post(url, {"email": "person@example.org"}, REMOTE_ADDR="198.51.100.4")
     recipients = [m.to[0] for m in mail.outbox]
     assert "bot@example.org" not in recipients
     assert recipients.count("flood@example.org") == 2
