@@ -34,8 +34,8 @@ const CONTENT = [
     "static/src/**/*.js",
     "static/dist/**/*.js",
 ].map((pattern) => join(root, pattern));
-// includes/tag.html writes ds_tag--{{ colour }}.
-const SAFELIST = { standard: [/^ds_tag--/] };
+// includes/tag.html writes ds_tag--{{ colour }}, includes/field.html ds_input--{{ width }}.
+const SAFELIST = { standard: [/^ds_tag--/, /^ds_input--(fixed|fluid)-/] };
 
 async function usedDesignSystemRules() {
     const [result] = await new PurgeCSS().purge({
