@@ -48,8 +48,9 @@ def create_referral(
 
 
 @transaction.atomic
-def transition(referral: Referral, to: str, *, by, reason: str = "") -> Referral:
-    """Move a referral to `to`, recording who did it and why. `by` is None for the system."""
+def transition(referral: Referral, to: str, *, by, reason: str = "", note: str = "") -> Referral:
+    """Move a referral to `to`, recording who did it, why and any short note. `by` is None
+    for the system."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not referral.can_move_to(to):
         raise IllegalTransition(
@@ -61,7 +62,13 @@ def transition(referral: Referral, to: str, *, by, reason: str = "") -> Referral
         reason = ""
     now = timezone.now()
     ReferralEvent.objects.create(
-        referral=referral, from_status=referral.status, to_status=to, by=by, reason=reason, at=now
+        referral=referral,
+        from_status=referral.status,
+        to_status=to,
+        by=by,
+        reason=reason,
+        note=note.strip(),
+        at=now,
     )
     referral.status = to
     referral.decline_reason = reason
@@ -81,6 +88,7 @@ def purge(referral: Referral, *, now: datetime.datetime) -> None:
         setattr(referral, name, field.get_default())
     referral.purged_at = now
     referral.save(update_fields=[*Referral.PERSONAL_FIELDS, "purged_at", "updated_at"])
+    referral.events.exclude(note="").update(note="")  # free text: may hold personal data
 
 
 @transaction.atomic

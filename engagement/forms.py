@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import ProblemReport, Referral, Suggestion
+from .models.referrals import NOTE_MAX_LENGTH
 from .submissions import SubmissionKeyMixin
 
 CONSENT_WORDING = (
@@ -26,7 +27,10 @@ class ConsentForm(forms.Form):
         self.fields["consent"].label = consent_wording(service)
 
 
-class ReferralForm(SubmissionKeyMixin):
+class ReferralForm(forms.Form):
+    """The referral's details. They are checked on the next page ("Check your answers"),
+    whose form (ReferralCheckForm) carries the one-time key of the final submit."""
+
     organisation_name = forms.CharField(
         label="Your organisation",
         max_length=200,
@@ -88,6 +92,11 @@ class ReferralForm(SubmissionKeyMixin):
         return data
 
 
+class ReferralCheckForm(SubmissionKeyMixin):
+    """The final "Send referral" after checking the answers: only the one-time key, so a
+    double click or a retry sends one referral."""
+
+
 MANUAL_DECLINE_REASONS = [
     c for c in Referral.DeclineReason.choices if c[0] != Referral.DeclineReason.NOT_ANSWERED
 ]
@@ -99,6 +108,18 @@ class TransitionForm(forms.Form):
         label="Why are you declining it?",
         choices=[("", "Choose a reason"), *MANUAL_DECLINE_REASONS],
         required=False,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Up to {NOTE_MAX_LENGTH} characters, for example when you will call. The "
+        "referrer and your organisation see it in the history. No medical details.",
+        error_messages={
+            "max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer "
+            "(it has %(show_value)d)"
+        },
     )
 
     def __init__(self, *args, referral, **kwargs):

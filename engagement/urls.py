@@ -8,6 +8,7 @@ urlpatterns = [
     # Referrals
     path("services/<slug:slug>/refer/", views.refer_consent, name="refer_consent"),
     path("services/<slug:slug>/refer/details/", views.refer_details, name="refer_details"),
+    path("services/<slug:slug>/refer/check/", views.refer_check, name="refer_check"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/inbox/", views.referral_inbox, name="referral_inbox"),
     path("referrals/<uuid:pk>/", views.referral_detail, name="referral_detail"),

@@ -175,8 +175,12 @@ class Referral(models.Model):
         return [self.ContactMethod(v).label for v in self.do_not_contact_by]
 
 
+NOTE_MAX_LENGTH = 300
+
+
 class ReferralEvent(models.Model):
-    """One step in a referral's life. Holds no personal data."""
+    """One step in a referral's life. Its note is free text, so it may hold personal data: it
+    is shown only where the referral is, and emptied by the purge with the personal fields."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=15, choices=Referral.Status.choices, blank=True)
@@ -185,6 +189,11 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=20, choices=Referral.DeclineReason.choices, blank=True)
+    note = models.CharField(
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="A short note for the referrer and the service, shown in the history.",
+    )
     at = models.DateTimeField()
 
     class Meta:

@@ -51,6 +51,10 @@ def test_link_worker_makes_a_referral_with_consent_recorded(client, world):
     response = _consent(client, service)
     assert response["Location"] == reverse("engagement:refer_details", args=[service.slug])
     response = client.post(response["Location"], DETAILS)
+    check = reverse("engagement:refer_check", args=[service.slug])
+    assert response["Location"] == check
+    assert not Referral.objects.filter(referrer=worker).exists()  # not before checking
+    response = client.post(check)
     referral = Referral.objects.get(referrer=worker)
     assert response["Location"] == reverse("engagement:referral_detail", args=[referral.pk])
     assert referral.status == Referral.Status.SENT
@@ -70,6 +74,7 @@ def test_new_referral_email_says_only_to_sign_in(client, world, django_capture_o
     url = reverse("engagement:refer_details", args=[world["service"].slug])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, DETAILS)
+        client.post(reverse("engagement:refer_check", args=[world["service"].slug]))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["referrals@example.org"]
