@@ -3,6 +3,7 @@
     filterset = ServiceFilterSet(request.GET)
     filterset.is_valid()          # False: filterset.errors (field -> messages)
     filterset.location            # geo.LocationResult for near/lat/lon, or None
+                                  # (an area named in `near` filters like `area`)
     filterset.qs                  # every result, ordered
     filterset.is_grouped          # True when searching near a point that was found
     filterset.local_qs            # results near the point, nearest first
@@ -353,7 +354,16 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     @property
     def search_radius_km(self) -> float:
-        return self._data.get("radius_km") or DEFAULT_RADIUS_KM
+        """The radius asked for; else, for an island, one that covers it; else the default."""
+        asked = self._data.get("radius_km")
+        return asked or (self.location and self.location.radius_km) or DEFAULT_RADIUS_KM
+
+    @cached_property
+    def _near_area(self) -> list:
+        """The area `near` named ("Renfrewshire", "NHS Lothian"), searched as an area
+        filter (AND'ed with any `area` values), or nothing."""
+        slug = self.location.area if self.location else None
+        return [registry().areas[slug]] if slug and slug in registry().areas else []
 
     @property
     def _include_national(self) -> bool:
@@ -384,6 +394,8 @@ class ServiceFilterSet(django_filters.FilterSet):
         for name, value in self._data.items():
             if not _is_empty(value):
                 queryset = self.filters[name].filter(queryset, value)
+        if self._near_area:
+            queryset = queryset.filter(search.in_areas_q(self._near_area))
         return self._located(queryset)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -458,10 +470,12 @@ class ServiceFilterSet(django_filters.FilterSet):
         }
         only_ids = ranks = None
         sort = self._sort()
-        if sql_filters or self._narrowed:
+        if sql_filters or self._narrowed or self._near_area:
             queryset = self.queryset
             for name, value in sql_filters.items():
                 queryset = self.filters[name].filter(queryset, value)
+            if self._near_area:
+                queryset = queryset.filter(search.in_areas_q(self._near_area))
             if sort == "relevance":
                 ranks = dict(queryset.order_by().values_list("pk", "search_rank"))
                 only_ids = list(ranks)

@@ -173,17 +173,24 @@ def open_at_q(moment: datetime.datetime) -> Q:
 
 
 def in_areas_q(areas: Sequence) -> Q:
-    """Services serving any of `areas` (Area objects): a location in the council area (for
-    a health board, in one of its council areas), or covering that area, its health board
-    or (for a board) one of its council areas. National services always match."""
+    """Services serving any of `areas` (Area objects). An area stands for its council areas
+    (a council area for itself; a health board or a health and social care partnership for
+    the council areas that name it). A service serves the area when it has a location in one
+    of those council areas, or covers one of them, their health board or their partnership.
+    National services always match."""
     from services.models import Area, Service, ServiceAtLocation
 
-    council_ids = [area.pk for area in areas if not area.is_health_board]
-    board_ids = [area.pk for area in areas if area.is_health_board]
-    councils = Area.objects.filter(Q(pk__in=council_ids) | Q(health_board__in=board_ids))
-    boards = board_ids + [area.health_board_id for area in areas if area.health_board_id]
+    councils = Area.objects.filter(
+        Q(pk__in=[area.pk for area in areas if area.is_council_area])
+        | Q(health_board__in=[area.pk for area in areas if area.is_health_board])
+        | Q(partnership__in=[area.pk for area in areas if area.is_partnership])
+    )
     located = ServiceAtLocation.objects.filter(location__council_area__in=councils)
-    covering = Service.areas.through.objects.filter(Q(area__in=councils) | Q(area__in=boards))
+    covering = Service.areas.through.objects.filter(
+        Q(area__in=councils)
+        | Q(area__in=councils.values("health_board"))
+        | Q(area__in=councils.values("partnership"))
+    )
     return (
         Q(pk__in=located.values("service_id"))
         | Q(pk__in=covering.values("service_id"))
@@ -209,7 +216,9 @@ def remote_group_q(council_area_slug: str | None) -> Q:
         return Q(is_national=True) | Q(no_location)
     areas = Service.areas.through.objects.filter(service_id=this_service)
     covers_here = areas.filter(
-        Q(area__slug=council_area_slug) | Q(area__council_areas__slug=council_area_slug)
+        Q(area__slug=council_area_slug)
+        | Q(area__council_areas__slug=council_area_slug)
+        | Q(area__partnership_council_areas__slug=council_area_slug)
     )
     return Q(is_national=True) | (
         Q(no_location) & (~models.Exists(areas) | models.Exists(covers_here))

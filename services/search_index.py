@@ -352,13 +352,15 @@ def build(token) -> Snapshot:
 
 def _coverage(remote_ids: list, positions: dict, area_model, service_model):
     """For services with no location: those covering no area, and per council area the
-    ones covering it (directly or through its health board)."""
+    ones covering it (directly or through its health board or partnership)."""
     councils_of_board: dict[int, list[str]] = defaultdict(list)
     slug_of: dict[int, str] = {}
-    for pk, slug, board in area_model.objects.values_list("pk", "slug", "health_board_id"):
+    rows = area_model.objects.values_list("pk", "slug", "health_board_id", "partnership_id")
+    for pk, slug, *wholes in rows:
         slug_of[pk] = slug
-        if board:
-            councils_of_board[board].append(slug)
+        for whole in wholes:
+            if whole:
+                councils_of_board[whole].append(slug)
     covered: dict[str, list[int]] = defaultdict(list)
     with_areas = set()
     through = service_model.areas.through.objects.filter(service_id__in=remote_ids)

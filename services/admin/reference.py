@@ -23,12 +23,12 @@ for vocabulary in VOCABULARIES:
 
 @admin.register(Area)
 class AreaAdmin(ReferenceDataAdmin):
-    """Council areas and health boards are seeded from official lists: read-only except
-    for superusers."""
+    """Council areas, health boards and health and social care partnerships are seeded from
+    official lists: read-only except for superusers."""
 
-    list_display = ["name", "kind", "gss_code", "health_board"]
+    list_display = ["name", "kind", "gss_code", "health_board", "partnership"]
     list_filter = ["kind"]
-    list_select_related = ["health_board"]
+    list_select_related = ["health_board", "partnership"]
     search_fields = ["name", "gss_code"]
 
     def can_edit(self, request) -> bool:

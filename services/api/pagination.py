@@ -68,14 +68,31 @@ class ServiceSearchPagination(DirectoryPagination):
             "type": "object",
             "nullable": True,
             "description": "Where near, lat and lon were understood to be (null if not given). "
-            "kind is postcode, district, place, coordinates, ambiguous (see choices), "
-            "not_found or invalid; only a found place filters and sorts by distance.",
+            "kind is postcode, district, place, island, area, coordinates, ambiguous (see "
+            "choices), not_found or invalid. A place with a latitude and longitude filters and "
+            "sorts by distance; an area (council area, health board or partnership) filters "
+            "like the area parameter.",
             "properties": {
                 "kind": {"type": "string"},
                 "label": {"type": "string", "description": "The place in words."},
                 "latitude": {"type": "number", "nullable": True},
                 "longitude": {"type": "number", "nullable": True},
                 "council_area": {"type": "string", "nullable": True, "description": "Slug."},
+                "area": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "For kind area: the slug of the area searched in.",
+                },
+                "radius_km": {
+                    "type": "number",
+                    "nullable": True,
+                    "description": "For kind island: the radius that covers it, used "
+                    "unless radius_km is given.",
+                },
+                "description": {
+                    "type": "string",
+                    "description": 'What it was understood as, e.g. "island in Highland".',
+                },
                 "choices": {
                     "type": "array",
                     "description": "Places with that name: search again with one's value.",

@@ -81,6 +81,9 @@ def location_data(filterset: ServiceFilterSet) -> dict | None:
         "latitude": place.lat,
         "longitude": place.lon,
         "council_area": place.council_area,
+        "area": place.area,
+        "radius_km": place.radius_km,
+        "description": place.description,
         "choices": [
             {"name": c.name, "council_area": c.council_area, "value": c.value}
             for c in place.choices
@@ -109,8 +112,12 @@ SERVICE_LIST_PARAMETERS = [
     _param("q", "Words to search for in the name, summary, description and organisation."),
     _param(
         "near",
-        "A place to search near: a Scottish postcode (EH1 1AB), postcode district (EH1) or "
-        "town name. Results are then grouped: local first (by distance), then national.",
+        "A place to search near: a Scottish postcode (EH1 1AB), postcode district (EH1), "
+        "town, island or island group (Skye, the Uists), or a council area, health board or "
+        "health and social care partnership (Renfrewshire, NHS Lothian, Renfrewshire HSCP). "
+        "Near a point, results are grouped: local first (by distance), then national; an "
+        "island's search radius covers it unless radius_km is given. An area is searched as "
+        "the area filter. /api/v1/places/ suggests names.",
     ),
     _param(
         "lat", "Latitude of the point to search near, -90 to 90 (with lon).", OpenApiTypes.DOUBLE
@@ -133,8 +140,8 @@ SERVICE_LIST_PARAMETERS = [
     _vocabulary("delivery", "In person, online or by phone"),
     _param(
         "area",
-        "Council area or health board slugs from /api/v1/areas/ (national services included); "
-        "repeat for several.",
+        "Council area, health board or health and social care partnership slugs from "
+        "/api/v1/areas/ (national services included); repeat for several.",
         many=True,
     ),
     _param(

@@ -28,8 +28,11 @@ class TermSerializer(serializers.Serializer):
         return {"slug": term.slug, "name": term.name}
 
 
+AREA_KIND_HELP = '"council-area", "health-board" or "hscp" (health and social care partnership).'
+
+
 class AreaBriefSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text='"council-area" or "health-board".')
+    kind = serializers.CharField(help_text=AREA_KIND_HELP)
 
     class Meta:
         model = Area
@@ -44,18 +47,40 @@ class AreaBriefSerializer(serializers.ModelSerializer):
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text='"council-area" or "health-board".')
+    kind = serializers.CharField(help_text=AREA_KIND_HELP)
     gss_code = serializers.CharField(help_text="The official GSS statistical code.")
     health_board = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
         allow_null=True,
-        help_text="For a council area, the slug of its health board; null for a health board.",
+        help_text="For a council area, the slug of its health board; null otherwise.",
+    )
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="For a council area, the slug of its health and social care partnership; "
+        "null otherwise.",
+    )
+    council_areas = serializers.ListField(
+        child=serializers.SlugField(),
+        source="covered_council_areas",
+        read_only=True,
+        help_text="For a health board or partnership, the slugs of the council areas it is "
+        "made of; empty for a council area.",
     )
 
     class Meta:
         model = Area
-        fields = ["slug", "name", "kind", "gss_code", "health_board"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "gss_code",
+            "health_board",
+            "partnership",
+            "council_areas",
+        ]
         extra_kwargs = {
             "slug": {"help_text": "The value to use in the area search parameter."},
             "name": {"help_text": "The official name."},
@@ -167,7 +192,9 @@ class ServiceListSerializer(serializers.ModelSerializer):
     cost = serializers.ChoiceField(
         choices=Service.Cost.choices, help_text="free, donation (free, donations welcome) or paid."
     )
-    areas = AreaBriefSerializer(many=True, help_text="Council areas and health boards it serves.")
+    areas = AreaBriefSerializer(
+        many=True, help_text="Council areas, health boards and partnerships it serves."
+    )
     locations = serializers.SerializerMethodField(help_text="Where it happens.")
     distance_km = serializers.SerializerMethodField(
         help_text="Distance in km as the crow flies (a straight line, not by road or "

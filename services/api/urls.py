@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import hsds_views, views
+from . import hsds_views, places, views
 from .docs import DocsView
 
 app_name = "api"
@@ -52,6 +52,7 @@ hsds_patterns = [
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/areas/", views.AreaList.as_view(), name="areas"),
+    path("v1/places/", places.PlaceSuggestionList.as_view(), name="places"),
     path("v1/vocabularies/", views.VocabularyList.as_view(), name="vocabularies"),
     path("hsds/", include((hsds_patterns, "hsds"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -235,15 +236,36 @@ class OrganisationViewSet(DirectoryAPIView, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(
-    summary="Council areas and health boards", responses={200: AreaSerializer(many=True)}
+    summary="Council areas, health boards and health and social care partnerships",
+    parameters=[
+        OpenApiParameter(
+            "kind",
+            OpenApiTypes.STR,
+            OpenApiParameter.QUERY,
+            description="Only areas of this kind.",
+            enum=Area.Kind.values,
+        )
+    ],
+    responses={200: AreaSerializer(many=True), **ERRORS},
 )
 class AreaList(DirectoryAPIView, APIView):
-    """Scotland's 32 council areas and 14 health boards: the values of the area parameter."""
+    """Scotland's 32 council areas, 14 health boards and 31 health and social care
+    partnerships: the values of the area parameter."""
 
     pagination_class = None
 
     def get(self, request):
-        areas = Area.objects.select_related("health_board").order_by("kind", "name")
+        kind = request.query_params.get("kind")
+        if kind is not None and kind not in Area.Kind.values:
+            raise ValidationError({"kind": [f"Enter one of: {', '.join(Area.Kind.values)}."]})
+        every = list(Area.objects.select_related("health_board", "partnership"))
+        for area in every:
+            area.covered_council_areas = [
+                council.slug
+                for council in every
+                if area.pk in (council.health_board_id, council.partnership_id)
+            ]
+        areas = [area for area in every if kind in (None, area.kind)]
         return Response(AreaSerializer(areas, many=True).data)
 
 

@@ -111,13 +111,13 @@ def _area_names() -> dict[str, str]:
 
 def area_names(area) -> tuple[str, ...]:
     """The names an area goes by: its official name, a board's name without "NHS", a
-    partnership's short name, and "<short name> HSCP"."""
+    partnership's short name and "<short name> HSCP", "<name> council (area)"."""
     if area.is_health_board:
         return (area.name, area.name.removeprefix("NHS "))
     if area.is_partnership:
         short = area.name.removesuffix(PARTNERSHIP_SUFFIX)
         return (area.name, f"{short} HSCP", f"{short} health and social care", short)
-    return (area.name,)
+    return (area.name, f"{area.name} council area", f"{area.name} council")
 
 
 # Where one name is several areas, the narrowest wins: "Fife" is the council area.

@@ -195,12 +195,18 @@ def _area(service_id: str, name: str, gss_code: str) -> dict:
     }
 
 
+# Service areas from the widest to the narrowest: boards, partnerships, council areas.
+AREA_ORDER = {
+    Area.Kind.HEALTH_BOARD: 0,
+    Area.Kind.PARTNERSHIP: 1,
+    Area.Kind.COUNCIL_AREA: 2,
+}
+
+
 def service_areas(service: Service) -> list[dict]:
     service_id = str(service.id)
     areas = [_area(service_id, "Scotland", SCOTLAND_GSS)] if service.is_national else []
-    ordered = sorted(
-        service.areas.all(), key=lambda area: (area.kind != Area.Kind.HEALTH_BOARD, area.name)
-    )
+    ordered = sorted(service.areas.all(), key=lambda area: (AREA_ORDER[area.kind], area.name))
     return areas + [_area(service_id, area.name, area.gss_code) for area in ordered]
 
 

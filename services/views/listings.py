@@ -160,10 +160,20 @@ def areas(request: HttpRequest) -> HttpResponse:
         request,
         "services/areas.html",
         {
-            "council_areas": [area for area in all_areas if not area.is_health_board],
+            "council_areas": [area for area in all_areas if area.is_council_area],
             "health_boards": [area for area in all_areas if area.is_health_board],
+            "partnerships": [area for area in all_areas if area.is_partnership],
         },
     )
+
+
+def _covered_council_areas(area: Area) -> list[Area]:
+    """The council areas a health board or partnership is made of (none for a council)."""
+    if area.is_health_board:
+        return list(area.council_areas.order_by("name"))
+    if area.is_partnership:
+        return list(area.partnership_council_areas.order_by("name"))
+    return []
 
 
 @require_safe
@@ -181,6 +191,7 @@ def area(request: HttpRequest, slug: str) -> HttpResponse:
         "services/area.html",
         {
             "area": area,
+            "covers": _covered_council_areas(area),
             "page": page,
             "page_range": page_range,
             "local_cards": [card for card in page_cards if not card.in_national_group],
