@@ -25,7 +25,12 @@ RUN useradd --system --uid 10001 --home /app directory \
     && chown -R directory:directory /app/data
 USER directory
 EXPOSE 8000
+# Alive and serving (not the database: /readyz is for the load balancer, see the README).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
 # Migrations run on start unless MIGRATE_ON_START=false (then run the release command
-# `python manage.py migrate --noinput` once per deploy). The access log has no client address
-# and no query string: searches hold postcodes.
-CMD ["sh", "-c", "if [ \"${MIGRATE_ON_START:-true}\" != false ]; then python manage.py migrate --noinput; fi && exec gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --access-logformat '%(t)s \"%(m)s %(U)s\" %(s)s %(M)sms'"]
+# `python manage.py migrate --noinput` once per deploy), without the statement time limit
+# (a migration may rebuild an index). gunicorn's settings (threaded workers, WEB_CONCURRENCY,
+# GUNICORN_THREADS, the access log without client addresses or query strings) are in
+# recovery_directory/gunicorn.py.
+CMD ["sh", "-c", "if [ \"${MIGRATE_ON_START:-true}\" != false ]; then DB_STATEMENT_TIMEOUT=0 python manage.py migrate --noinput; fi && exec gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 0.0.0.0:${PORT}"]

@@ -8,8 +8,6 @@ BIN := $(VENV)/bin
 # `make run` is a local demonstration: DEBUG off (like production), plain HTTP on loopback, and
 # a secret key generated once into data/secret_key.
 RUN_ENV := DEMO_MODE=true HTTPS=false PORT=$(PORT)
-# gunicorn access log without client addresses or query strings (searches hold postcodes).
-ACCESS_LOG_FORMAT := %(t)s "%(m)s %(U)s" %(s)s %(M)sms
 
 .DEFAULT_GOAL := help
 .PHONY: help run test install install-test assets static bench lint format lock clean
@@ -49,7 +47,7 @@ static: install assets
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0 --ignore src
 
 run: install static
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) DB_STATEMENT_TIMEOUT=0 $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Recovery Directory is running on http://127.0.0.1:$(PORT)/"
@@ -60,8 +58,7 @@ run: install static
 	@echo "    linkworker / demo-linkworker-2026 (link worker)"
 	@echo "  Press Ctrl+C to stop."
 	@echo ""
-	$(RUN_ENV) $(BIN)/gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 127.0.0.1:$(PORT) --workers 3 \
-		--access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+	$(RUN_ENV) $(BIN)/gunicorn recovery_directory.wsgi --config python:recovery_directory.gunicorn --bind 127.0.0.1:$(PORT) --workers 3
 
 test: install-test assets
 	$(BIN)/python -m pytest

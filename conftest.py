@@ -1,6 +1,17 @@
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Fault tests (a PostgreSQL cluster and gunicorn of their own, about a minute) run only
+    when asked for with `-m faults`, as .ci/run does."""
+    if "faults" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="fault test: run with `pytest -m faults` (CI does)")
+    for item in items:
+        if "faults" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache

@@ -1,12 +1,66 @@
-"""gunicorn settings (`gunicorn --config python:recovery_directory.gunicorn …`): each worker
-builds its search index before taking requests, and collects garbage after each response
-is sent rather than during requests (see runtime.py)."""
+"""gunicorn settings (`gunicorn --config python:recovery_directory.gunicorn …`), shared by
+`make run` and the container.
+
+- Threaded workers (`gthread`): a worker serves GUNICORN_THREADS requests at once, so visitors
+  who send their requests slowly (a phone on a bad line, or an attacker) hold a thread each
+  rather than a whole process. A worker whose threads are all busy stops accepting
+  connections (`worker_connections` = threads), so the others take new visitors. This is a
+  second line: in production a buffering proxy (nginx) in front reads requests completely
+  before passing them on (README, "Running in production").
+- Each worker builds its search index before taking requests, and collects garbage after
+  responses rather than during them (see runtime.py).
+- The access log has no client address and no query string (searches hold postcodes). With
+  LOG_FORMAT=json the app writes one JSON line per request instead (services/logs.py), and
+  gunicorn's own messages are JSON lines too.
+"""
 
 import logging
+import os
 
 from recovery_directory.runtime import collect_between_requests
 
 logger = logging.getLogger(__name__)
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
+worker_class = "gthread"
+workers = _positive_int("WEB_CONCURRENCY", 3)
+threads = _positive_int("GUNICORN_THREADS", 8)
+worker_connections = threads
+# A worker that stops answering its master (stuck, not merely busy) is replaced.
+timeout = _positive_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = timeout
+
+if os.environ.get("LOG_FORMAT", "text").strip().lower() == "json":
+    accesslog = None
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            }
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
+else:
+    accesslog = "-"
+    access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 
 
 def post_worker_init(worker) -> None:
@@ -16,7 +70,7 @@ def post_worker_init(worker) -> None:
 
     try:
         search_index.current()
-    except DatabaseError:  # not migrated yet: the first search builds it instead
+    except DatabaseError:  # not migrated yet, or down: the first search builds it instead
         logger.warning("Search index not built at start-up: the database is not ready.")
 
 

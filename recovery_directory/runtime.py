@@ -13,14 +13,19 @@ machine, which set the p95). Instead:
 - the automatic threshold is raised so that no single request triggers a collection;
 - the worker collects the young generations after each response has been sent (gunicorn's
   post_request hook), and everything every FULL_COLLECTION_EVERY requests, so memory stays
-  flat while no request waits for the collector.
+  flat while no request waits for the collector. With gunicorn's threaded workers a
+  collection after one response can overlap another thread's request; it stays short
+  because it runs so often.
 """
 
 import gc
+import itertools
+import threading
 
 YOUNG_GENERATION_THRESHOLD = 100_000
 FULL_COLLECTION_EVERY = 200
-_served = 0
+_served = itertools.count(1)  # next() on a count is atomic: safe from gunicorn's threads
+_collecting = threading.Lock()
 
 
 def settle_after_startup() -> None:
@@ -32,7 +37,13 @@ def settle_after_startup() -> None:
 
 
 def collect_between_requests() -> None:
-    """Call after a response has been sent."""
-    global _served
-    _served += 1
-    gc.collect(2 if _served % FULL_COLLECTION_EVERY == 0 else 1)
+    """Call after a response has been sent. With threaded workers several threads finish
+    requests at once: one collects, the others go on (a collection covers the whole
+    process, and it pauses the threads still serving, so it is never queued twice)."""
+    served = next(_served)
+    if not _collecting.acquire(blocking=False):
+        return
+    try:
+        gc.collect(2 if served % FULL_COLLECTION_EVERY == 0 else 1)
+    finally:
+        _collecting.release()

@@ -179,6 +179,7 @@ DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
 DB_STATEMENT_TIMEOUT = env_int("DB_STATEMENT_TIMEOUT", 4)
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "services.database"  # no second wait in one request
     _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     if DB_STATEMENT_TIMEOUT:
         _limit = f"-c statement_timeout={DB_STATEMENT_TIMEOUT}s"

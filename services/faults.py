@@ -6,12 +6,17 @@
   (`QueryDeadlines`, installed by `DatabaseDeadlineMiddleware`) shuts the socket of a query
   still waiting after that time; psycopg then raises an OperationalError like any lost
   connection, and Django drops the connection at the end of the request.
+- Within one request, once the database has failed to answer, it is not asked again: a
+  second attempt would add its own wait (a page, the cache and the rate limits may all use
+  the database). The PostgreSQL backend (services/database/) refuses new connections at once
+  for the rest of that request.
 - Every exception that escapes a view or a middleware reaches the 500 handler
   (services/views/pages.py), which asks `is_unavailable` and answers with
   `unavailable_response`: a 503 page carrying the crisis numbers (templates/503.html, which
   needs no database, no session and no URL lookup), or JSON under /api/.
 """
 
+import contextvars
 import logging
 import os
 import socket
@@ -47,6 +52,22 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     InterfaceError,
     *_cache_connection_errors(),
 )
+
+
+# None outside web requests (commands keep trying), else whether the database failed yet.
+_failed_in_this_request: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "database_failed", default=None
+)
+
+
+def database_failed() -> bool:
+    """Whether the database already failed to answer during the current request."""
+    return _failed_in_this_request.get() is True
+
+
+def mark_database_failed() -> None:
+    if _failed_in_this_request.get() is not None:
+        _failed_in_this_request.set(True)
 
 
 def is_unavailable(exc: BaseException | None) -> bool:
@@ -148,6 +169,9 @@ def guard_query(execute, sql, params, many, context):
     ticket = deadlines.watch(fd, settings.DB_STATEMENT_TIMEOUT + 0.5)
     try:
         return execute(sql, params, many, context)
+    except (OperationalError, InterfaceError):
+        mark_database_failed()
+        raise
     finally:
         deadlines.done(ticket)
 
@@ -160,7 +184,13 @@ class DatabaseDeadlineMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         connection = connections["default"]
-        if connection.vendor != "postgresql" or not settings.DB_STATEMENT_TIMEOUT:
+        if connection.vendor != "postgresql":
             return self.get_response(request)
-        with connection.execute_wrapper(guard_query):
-            return self.get_response(request)
+        fresh = _failed_in_this_request.set(False)
+        try:
+            if not settings.DB_STATEMENT_TIMEOUT:
+                return self.get_response(request)
+            with connection.execute_wrapper(guard_query):
+                return self.get_response(request)
+        finally:
+            _failed_in_this_request.reset(fresh)

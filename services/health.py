@@ -13,7 +13,8 @@ bodies name which check failed and never the error (which may describe the serve
 
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,6 +42,9 @@ def readiness() -> dict[str, str]:
         checks["database"] = "unavailable"
         checks["migrations"] = "unknown"
         connection.close()
+    if checks["database"] != "ok" and isinstance(caches["default"], DatabaseCache):
+        checks["cache"] = "unknown"  # it lives in the database: asking would wait again
+        return checks
     try:
         cache.get("readyz")
     except Exception:  # any cache backend's connection error

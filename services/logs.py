@@ -70,20 +70,19 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        token = request_id.set(incoming_or_new_id(request))
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id.get()
-            if self.log_requests:
-                logger.info(
-                    "request",
-                    extra={
-                        "method": request.method,
-                        "path": loggable_path(request),
-                        "status": response.status_code,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
-            return response
-        finally:
-            request_id.reset(token)
+        # Not reset afterwards: Django logs a failed request's status after the middleware
+        # has returned, and that line should carry the id too. The next request sets its own.
+        request_id.set(incoming_or_new_id(request))
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        if self.log_requests:
+            logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": loggable_path(request),
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response
