@@ -1,8 +1,19 @@
 from django import forms
 
-from .models import ProblemReport, Referral, Suggestion
+from services.validators import multi_line, single_line
+
+from .models import ProblemReport, Referral, SavedShortlist, Suggestion
 from .models.referrals import NOTE_MAX_LENGTH
 from .submissions import SubmissionKeyMixin
+
+
+def limits(model, name: str) -> dict:
+    """The model field's maximum length and text rules (services/validators.py) for a form
+    field holding the same text: the form refuses what the model would, with its message."""
+    field = model._meta.get_field(name)
+    rules = [v for v in field.validators if v in (single_line, multi_line)]
+    return {"max_length": field.max_length, "validators": rules}
+
 
 CONSENT_WORDING = (
     "The person has agreed that I can share the details I am about to give with {service}, "
@@ -33,13 +44,13 @@ class ReferralForm(forms.Form):
 
     organisation_name = forms.CharField(
         label="Your organisation",
-        max_length=200,
+        **limits(Referral, "referrer_organisation"),
         help_text='For example "Renfrewshire HSCP".',
         error_messages={"required": "Enter the name of your organisation"},
     )
     first_name = forms.CharField(
         label="Their first name or initials",
-        max_length=50,
+        **limits(Referral, "first_name"),
         error_messages={"required": "Enter their first name or initials"},
     )
     contact_method = forms.ChoiceField(
@@ -50,26 +61,26 @@ class ReferralForm(forms.Form):
     )
     contact_detail = forms.CharField(
         label="Phone number, email address or postal address",
-        max_length=200,
+        **limits(Referral, "contact_detail"),
         help_text="Only what is needed for the contact method they chose.",
         error_messages={"required": "Enter how to reach them"},
     )
     best_times = forms.CharField(
         label="Best times to contact them",
-        max_length=200,
+        **limits(Referral, "best_times"),
         required=False,
         help_text='For example "weekday mornings".',
     )
     reason = forms.CharField(
         label="Why are you referring them?",
-        max_length=500,
+        **limits(Referral, "reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A short reason, up to 500 characters. Only what the service needs to know.",
         error_messages={"required": "Enter a short reason for the referral"},
     )
     accessibility_needs = forms.CharField(
         label="Accessibility or communication needs",
-        max_length=500,
+        **limits(Referral, "accessibility_needs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example an interpreter, large print, step-free access.",
@@ -112,6 +123,7 @@ class TransitionForm(forms.Form):
     note = forms.CharField(
         label="Note (optional)",
         max_length=NOTE_MAX_LENGTH,
+        validators=[multi_line],
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=f"Up to {NOTE_MAX_LENGTH} characters, for example when you will call. The "
@@ -165,7 +177,7 @@ class EmailListForm(SubmissionKeyMixin, HoneypotMixin):
 class SaveListForm(forms.Form):
     name = forms.CharField(
         label="Name for this list",
-        max_length=100,
+        **limits(SavedShortlist, "name"),
         help_text='For example "Paisley, low mood". Do not use the person\'s name.',
         error_messages={"required": "Enter a name for the list"},
     )
@@ -187,7 +199,7 @@ class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
     )
     details = forms.CharField(
         label="Tell us more",
-        max_length=1000,
+        **limits(ProblemReport, "details"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example the right times or phone number. Do not include personal details.",
@@ -206,26 +218,28 @@ class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
 class SuggestionForm(SubmissionKeyMixin, RateLimitedForm):
     name = forms.CharField(
         label="Name of the service",
-        max_length=200,
+        **limits(Suggestion, "name"),
         error_messages={"required": "Enter the name of the service"},
     )
-    organisation_name = forms.CharField(label="Who runs it", max_length=200, required=False)
+    organisation_name = forms.CharField(
+        label="Who runs it", **limits(Suggestion, "organisation_name"), required=False
+    )
     description = forms.CharField(
         label="What is it?",
-        max_length=1000,
+        **limits(Suggestion, "description"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example a weekly peer support group for people with anxiety.",
         error_messages={"required": "Say what the service is"},
     )
     where = forms.CharField(
         label="Where is it?",
-        max_length=300,
+        **limits(Suggestion, "where"),
         help_text="A town, an address, or online.",
         error_messages={"required": "Say where the service is"},
     )
     contact = forms.CharField(
         label="How can people contact it?",
-        max_length=300,
+        **limits(Suggestion, "contact"),
         required=False,
         help_text="A website, phone number or email address of the service, not your own.",
     )

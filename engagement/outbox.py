@@ -11,13 +11,14 @@ moderators to see (and retry) in the admin.
 
 import datetime
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+
+from services.validators import one_line
 
 from .models import OutgoingEmail, SubmissionKey
 
@@ -30,13 +31,11 @@ KEEP_FAILED = datetime.timedelta(days=30)
 KEEP_SUBMISSION_KEYS = datetime.timedelta(days=7)
 SUBJECT_LENGTH = OutgoingEmail._meta.get_field("subject").max_length
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
 
 def header_safe(text: str) -> str:
     """One line for a Subject header: control characters (say a CR/LF in a name stored
     before names refused them) become spaces, so the email cannot fail with BadHeaderError."""
-    return " ".join(_CONTROL.sub(" ", text).split())[:SUBJECT_LENGTH]
+    return one_line(text)[:SUBJECT_LENGTH]
 
 
 def queue(

@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 
 from services.models import ServiceType
+from services.validators import single_line
 
 
 class AlertSubscriptionQuerySet(models.QuerySet):
@@ -23,7 +24,9 @@ class AlertSubscriptionQuerySet(models.QuerySet):
 class AlertSubscription(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=254)
-    place = models.CharField(max_length=200, help_text="The place as we understood it.")
+    place = models.CharField(
+        max_length=200, validators=[single_line], help_text="The place as we understood it."
+    )
     latitude = models.FloatField()
     longitude = models.FloatField()
     radius_km = models.PositiveSmallIntegerField()

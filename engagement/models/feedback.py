@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from services.validators import single_line, text_validators
+
 
 class ProblemReportQuerySet(models.QuerySet):
     def open(self) -> "ProblemReportQuerySet":
@@ -26,7 +28,7 @@ class ProblemReport(models.Model):
         "services.Service", on_delete=models.CASCADE, related_name="problem_reports"
     )
     reason = models.CharField(max_length=15, choices=Reason.choices)
-    details = models.TextField(max_length=1000, blank=True)
+    details = models.TextField(max_length=1000, blank=True, validators=text_validators(1000))
     reporter_email = models.EmailField(
         blank=True, help_text="Only to tell them it is fixed. Emptied once they have been told."
     )
@@ -59,11 +61,15 @@ class Suggestion(models.Model):
         PROFESSIONAL = "professional", "I refer people to it"
         HEARD = "heard", "I have heard about it"
 
-    name = models.CharField("name of the service", max_length=200)
-    organisation_name = models.CharField("who runs it", max_length=200, blank=True)
-    description = models.TextField("what it is", max_length=1000)
-    where = models.CharField(max_length=300)
-    contact = models.CharField("how to contact it", max_length=300, blank=True)
+    name = models.CharField("name of the service", max_length=200, validators=[single_line])
+    organisation_name = models.CharField(
+        "who runs it", max_length=200, blank=True, validators=[single_line]
+    )
+    description = models.TextField("what it is", max_length=1000, validators=text_validators(1000))
+    where = models.CharField(max_length=300, validators=[single_line])
+    contact = models.CharField(
+        "how to contact it", max_length=300, blank=True, validators=[single_line]
+    )
     how_known = models.CharField("how you know about it", max_length=15, choices=HowKnown.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     draft_service = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from services.permissions import organisation_ids_for
+from services.validators import multi_line, single_line, text_validators
 
 PERSONAL_PERMISSION = "engagement.view_referral_personal_data"
 
@@ -18,7 +19,10 @@ class LinkWorkerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="link_worker_profile"
     )
     organisation_name = models.CharField(
-        "organisation", max_length=200, help_text='For example "Renfrewshire HSCP".'
+        "organisation",
+        max_length=200,
+        validators=[single_line],
+        help_text='For example "Renfrewshire HSCP".',
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,19 +116,23 @@ class Referral(models.Model):
         on_delete=models.SET_NULL,
         related_name="referrals_made",
     )
-    referrer_organisation = models.CharField(max_length=200)
+    referrer_organisation = models.CharField(max_length=200, validators=[single_line])
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.SENT)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
     consent_given_at = models.DateTimeField()
-    consent_wording = models.TextField()
+    consent_wording = models.TextField(max_length=1000, validators=text_validators(1000))
 
     # Personal fields: emptied by the purge.
-    first_name = models.CharField("first name or initials", max_length=50, blank=True)
+    first_name = models.CharField(
+        "first name or initials", max_length=50, blank=True, validators=[single_line]
+    )
     contact_method = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
-    contact_detail = models.CharField(max_length=200, blank=True)
-    best_times = models.CharField(max_length=200, blank=True)
-    reason = models.TextField(max_length=500, blank=True)
-    accessibility_needs = models.TextField(max_length=500, blank=True)
+    contact_detail = models.CharField(max_length=200, blank=True, validators=[single_line])
+    best_times = models.CharField(max_length=200, blank=True, validators=[single_line])
+    reason = models.TextField(max_length=500, blank=True, validators=text_validators(500))
+    accessibility_needs = models.TextField(
+        max_length=500, blank=True, validators=text_validators(500)
+    )
     do_not_contact_by = models.JSONField(default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -192,6 +200,7 @@ class ReferralEvent(models.Model):
     note = models.CharField(
         max_length=NOTE_MAX_LENGTH,
         blank=True,
+        validators=[multi_line],  # typed in a textarea: line breaks are fine
         help_text="A short note for the referrer and the service, shown in the history.",
     )
     at = models.DateTimeField()

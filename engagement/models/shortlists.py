@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from services.validators import single_line
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(18)
@@ -39,7 +41,7 @@ class SavedShortlist(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_shortlists"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[single_line])
     service_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from services.geo.postcodes import normalise_postcode, validate_postcode
 from services.links import cached_reverse
 from services.querysets import LocationQuerySet, ServiceQuerySet
+from services.validators import single_line, text_validators
 
 from .areas import Area
 from .organisations import Organisation
@@ -39,12 +40,20 @@ class Location(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="locations"
     )
-    name = models.CharField(max_length=200, help_text='For example "Paisley Community Hub".')
-    address_1 = models.CharField("address line 1", max_length=200)
-    address_2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField(max_length=100)
+    name = models.CharField(
+        max_length=200,
+        validators=[single_line],
+        help_text='For example "Paisley Community Hub".',
+    )
+    address_1 = models.CharField("address line 1", max_length=200, validators=[single_line])
+    address_2 = models.CharField(
+        "address line 2", max_length=200, blank=True, validators=[single_line]
+    )
+    town = models.CharField(max_length=100, validators=[single_line])
     postcode = models.CharField(
-        max_length=8, validators=[validate_postcode], help_text="For example PA1 1AA."
+        max_length=8,
+        validators=[single_line, validate_postcode],
+        help_text="For example PA1 1AA.",
     )
     latitude = models.FloatField(
         validators=[
@@ -73,7 +82,10 @@ class Location(models.Model):
         help_text="Tick everything that is true of this building.",
     )
     directions = models.TextField(
-        blank=True, help_text="How to find the door: buses, parking, which entrance, which floor."
+        blank=True,
+        max_length=1000,
+        validators=text_validators(1000),
+        help_text="How to find the door: buses, parking, which entrance, which floor.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,19 +154,30 @@ class Service(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="services"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the web address.")
     summary = models.CharField(
-        max_length=200, help_text="One or two sentences shown in search results (200 characters)."
+        max_length=200,
+        validators=[single_line],
+        help_text="One or two sentences shown in search results (200 characters).",
     )
-    description = models.TextField(help_text="What happens, who runs it, what people get from it.")
+    description = models.TextField(
+        max_length=5000,
+        validators=text_validators(5000),
+        help_text="What happens, who runs it, what people get from it.",
+    )
     first_visit = models.TextField(
         "what to expect at your first visit",
         blank=True,
+        max_length=2000,
+        validators=text_validators(2000),
         help_text="Who will meet them, whether they have to talk, can they bring someone.",
     )
     how_to_get_support = models.TextField(
-        blank=True, help_text="Plain steps: turn up, phone first, ask your GP, fill in a form…"
+        blank=True,
+        max_length=2000,
+        validators=text_validators(2000),
+        help_text="Plain steps: turn up, phone first, ask your GP, fill in a form…",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     intake_status = models.CharField(
@@ -168,13 +191,16 @@ class Service(models.Model):
     )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     referral_url = models.URLField(
         "referral form address", blank=True, help_text="A web form for referrals, if you have one."
     )
     cost = models.CharField(max_length=10, choices=Cost.choices, default=Cost.FREE)
     cost_description = models.CharField(
-        max_length=200, blank=True, help_text='For example "£3 a session, free if that is hard".'
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text='For example "£3 a session, free if that is hard".',
     )
     min_age = models.PositiveSmallIntegerField(
         "minimum age", null=True, blank=True, validators=[MaxValueValidator(120)]
@@ -340,7 +366,10 @@ class ServiceAtLocation(models.Model):
         Location, on_delete=models.CASCADE, related_name="service_locations"
     )
     description = models.CharField(
-        max_length=200, blank=True, help_text='Anything particular to this place, e.g. "Room 2".'
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text='Anything particular to this place, e.g. "Room 2".',
     )
 
     history = HistoricalRecords()

@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from services.validators import single_line, text_validators
+
 oscr_validator = RegexValidator(
     r"^SC\d{6}$",
     "Enter a Scottish charity number: SC followed by 6 digits, for example SC012345.",
@@ -30,21 +32,26 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200, help_text="The name people know you by.")
+    name = models.CharField(
+        max_length=200, validators=[single_line], help_text="The name people know you by."
+    )
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in web addresses. Lowercase, hyphens."
     )
     description = models.TextField(
-        blank=True, help_text="What your organisation does, in a few plain sentences."
+        blank=True,
+        max_length=3000,
+        validators=text_validators(3000),
+        help_text="What your organisation does, in a few plain sentences.",
     )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True, help_text="A general contact address.")
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     charity_number = models.CharField(
         "Scottish charity number",
         max_length=8,
         blank=True,
-        validators=[oscr_validator],
+        validators=[single_line, oscr_validator],
         help_text="Your OSCR number if you are a Scottish charity, for example SC012345.",
     )
     is_verified = models.BooleanField(

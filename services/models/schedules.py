@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from services.validators import single_line, text_validators
+
 from .listings import Location, Service
 
 LONDON = ZoneInfo("Europe/London")
@@ -46,14 +48,19 @@ class CourseRun(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="course_runs")
-    name = models.CharField(max_length=200, blank=True, help_text='For example "Spring 2027".')
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text='For example "Spring 2027".',
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     enrolment_status = models.CharField(
         max_length=15, choices=Enrolment.choices, default=Enrolment.OPEN
     )
     places = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Places in total.")
-    how_to_enrol = models.TextField(blank=True)
+    how_to_enrol = models.TextField(blank=True, max_length=1000, validators=text_validators(1000))
 
     history = HistoricalRecords()
     objects = CourseRunQuerySet.as_manager()
@@ -124,7 +131,10 @@ class Schedule(models.Model):
     )
     valid_to = models.DateField(null=True, blank=True, help_text="Last date it runs, if known.")
     description = models.CharField(
-        max_length=200, blank=True, help_text='For example "Term time only".'
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text='For example "Term time only".',
     )
 
     history = HistoricalRecords()

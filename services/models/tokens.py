@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from services.validators import single_line
+
 from .organisations import Organisation
 
 # The visible start of a key, shown in the admin so people can tell their tokens apart.
@@ -36,7 +38,9 @@ class OrganisationToken(models.Model):
         help_text="API changes made with this token are recorded as this person's edits.",
     )
     name = models.CharField(
-        max_length=100, help_text='What the token is for, e.g. "Our booking system".'
+        max_length=100,
+        validators=[single_line],
+        help_text='What the token is for, e.g. "Our booking system".',
     )
     prefix = models.CharField(max_length=PREFIX_LENGTH, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -3,6 +3,8 @@ contract (URLs, search parameters, API, Open Referral taxonomy terms)."""
 
 from django.db import models
 
+from services.validators import single_line, text_validators
+
 
 class VocabularyQuerySet(models.QuerySet):
     def in_order(self) -> "VocabularyQuerySet":
@@ -11,9 +13,12 @@ class VocabularyQuerySet(models.QuerySet):
 
 class Vocabulary(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line])
     description = models.TextField(
-        blank=True, help_text="A plain-English explanation shown to members of the public."
+        blank=True,
+        max_length=1000,
+        validators=text_validators(1000),
+        help_text="A plain-English explanation shown to members of the public.",
     )
     position = models.PositiveSmallIntegerField(default=0)
 
