@@ -286,6 +286,12 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
             _near_error(filterset) or {"near", "lat", "lon"} & filterset.errors.keys()
         ),
         "summary": _summary(filterset, data),
+        # Folded once something was searched for and found; open on a bare /search/.
+        "fold_search": bool(
+            found
+            and not filterset.errors
+            and (data.get("near") or data.get("lat") is not None or data.get("q"))
+        ),
         "nearest": nearest,
         "nearest_url": url_with(params, radius_km=str(nearest.radius_km)) if nearest else "",
         "location": filterset.location,

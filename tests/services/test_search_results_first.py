@@ -65,6 +65,15 @@ def test_the_search_form_is_open_when_the_place_was_not_found(client):
     assert '<details class="ds_details  rd_search-summary" open>' in html
 
 
+def test_the_search_form_is_open_before_anything_is_searched_for(client):
+    located(2.0, name="Close by")
+
+    html = get(client, "")
+
+    assert '<details class="ds_details  rd_search-summary" open>' in html
+    assert result_names(html) == ["Close by"]
+
+
 def test_the_count_comes_before_the_filters_and_the_first_result(client):
     located(2.0, name="Close by")
 
