@@ -11,12 +11,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from services.models import CourseRun, Location, Organisation, Service
 from services.permissions import is_moderator, managed_organisation_ids, organisation_ids_for
 
 from .conflicts import VERSION_FIELD, VersionedForm
+from .history import history_entries, revert_preview
 
 
 def scoped_choices(model: type[models.Model], user) -> models.QuerySet:
@@ -119,8 +123,11 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if getattr(request, "_reverting", False) and issubclass(form, VersionedForm):
-            form = type(form.__name__, (form,), {"opened_on_saved_record": True})
+        record = getattr(request, "_reverting", None)
+        if record is not None and issubclass(form, VersionedForm):
+            form = type(
+                form.__name__, (form,), {"opened_on_saved_record": True, "reverting_to": record}
+            )
         return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -160,20 +167,71 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
-        # simple_history falls back to the history table for deleted objects; only
-        # moderators may look at those.
-        if not is_moderator(request.user):
-            self.get_object_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        """The record's history in plain words (services/admin/history.py)."""
+        if is_moderator(request.user):
+            obj = self.get_object(request, unquote(object_id)) or self._deleted(object_id)
+        else:
+            obj = self.get_object_or_404(request, object_id)
+        can_revert = self.has_change_permission(request, obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History of {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "entries": history_entries(obj, self.form_labels(request, obj)),
+            "can_revert": can_revert,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/plain_history.html", context)
+
+    def _deleted(self, object_id):
+        history = self.model.history.filter(**{self.opts.pk.attname: unquote(object_id)})
+        record = history.order_by("-history_date").first()
+        if record is None:
+            raise Http404("There is no record with that ID.")
+        return record.instance
+
+    def form_labels(self, request, obj) -> dict[str, str]:
+        form = self.get_form(request, obj)
+        return {name: str(f.label) for name, f in form.base_fields.items() if f.label}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         current = self.get_object_or_404(request, object_id)
         # simple_history only asks for view permission, even to revert.
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied("You cannot change this record.")
-        request._reverting = True
+        record = self.model.history.filter(
+            **{self.opts.pk.attname: current.pk, "history_id": version_id}
+        ).first()
+        if record is None:
+            raise Http404("There is no such version.")
+        if getattr(record, "updated_at", None) is not None:
+            # The state after that save: the last row with its updated_at also holds the
+            # many-to-many values saved with it.
+            record = (
+                self.model.history.filter(
+                    **{self.opts.pk.attname: current.pk, "updated_at": record.updated_at}
+                )
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+        request._reverting = record
+        form_fields = self.get_form(request, current).base_fields
+        preview = revert_preview(current, record, form_fields, self.form_labels(request, current))
+        context = {"revert_changes": preview, "version": record, **(extra_context or {})}
+        context["version_when"] = date_format(
+            timezone.localtime(record.history_date), "j F Y \\a\\t H:i"
+        )
         with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return super().history_form_view(request, object_id, version_id, context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        form = context["adminform"].form if "adminform" in context else None
+        context["conflicts"] = getattr(form, "conflicts", [])
+        context["conflict_saved_by"] = getattr(form, "saved_by", "")
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 class ScopedInlineMixin:

@@ -118,9 +118,11 @@ class VersionedForm(forms.ModelForm):
     """A model form that refuses, or merges, a save made over someone else's newer one."""
 
     record_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Set by the admin on a revert page: the form shows an old version, but it is opened
-    # on the record as it is saved now.
+    # Set by the admin on a revert page: the form shows an old version (`reverting_to`, a
+    # history record, whose many-to-many values it shows too), but it is opened on the
+    # record as it is saved now.
     opened_on_saved_record = False
+    reverting_to = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +133,13 @@ class VersionedForm(forms.ModelForm):
         if self.opened_on_saved_record and instance.pk is not None:
             instance = type(instance)._default_manager.filter(pk=instance.pk).first() or instance
         self.fields[VERSION_FIELD].initial = record_version(instance)
+        if self.reverting_to is not None and not self.is_bound:
+            for field in self._model_fields():
+                if field.many_to_many:
+                    try:
+                        self.initial[field.name] = list(_historical_value(self.reverting_to, field))
+                    except LookupError:
+                        continue
 
     def _model_fields(self) -> list[models.Field]:
         names = set(self.fields) - {VERSION_FIELD}
