@@ -5,6 +5,7 @@ import checkboxesModule from "@scottish-government/design-system/dist/scripts/co
 import skipLinksModule from "@scottish-government/design-system/dist/scripts/components/skip-links/skip-links";
 
 import initMyList from "./my-list.js";
+import initPlaceSuggestions from "./place-suggestions.js";
 import initQuickExit from "./quick-exit.js";
 import initSearch from "./search.js";
 
@@ -38,6 +39,7 @@ function init() {
     skipLinks.init();
     initSearch();
     initMyList();
+    initPlaceSuggestions();
 }
 
 if (document.readyState === "loading") {

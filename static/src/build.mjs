@@ -63,6 +63,19 @@ async function build() {
         logLevel: "warning",
     });
 
+    // Place suggestions (GOV.UK accessible-autocomplete, pinned in package.json): a bundle of
+    // its own, fetched by app.js only when someone focuses a place box.
+    await esbuild.build({
+        entryPoints: [join(here, "autocomplete.js")],
+        outfile: join(dist, "autocomplete.js"),
+        bundle: true,
+        format: "iife",
+        minify: true,
+        target,
+        legalComments: "none",
+        logLevel: "warning",
+    });
+
     // One stylesheet: the design system's rules that our pages use, then ours. The @import
     // lives here rather than in app.css because collectstatic also collects static/src/, and
     // Django's manifest storage would try (and fail) to resolve a package @import in a
@@ -71,7 +84,7 @@ async function build() {
     await writeFile(designSystemSubset, await usedDesignSystemRules());
     await esbuild.build({
         stdin: {
-            contents: `@import "${designSystemSubset}";\n@import "./app.css";\n`,
+            contents: `@import "${designSystemSubset}";\n@import "./app.css";\n@import "./autocomplete.css";\n`,
             resolveDir: here,
             loader: "css",
             sourcefile: "bundle.css",
@@ -93,6 +106,10 @@ async function build() {
     await copyFile(join(here, "admin.css"), join(dist, "admin.css"));
     await copyFile(join(here, "admin.js"), join(dist, "admin.js"));
     await copyFile(join(designSystem, "LICENSE.txt"), join(dist, "design-system-LICENSE.txt"));
+    await copyFile(
+        require.resolve("accessible-autocomplete/LICENSE.txt"),
+        join(dist, "accessible-autocomplete-LICENSE.txt"),
+    );
 }
 
 build().then(

@@ -88,10 +88,16 @@ def _seed_reference_data() -> None:
     Live server tests empty every table after each test, so each test puts them back."""
     from django.apps import apps
 
-    for name in ("0002_seed_vocabularies", "0003_seed_areas"):
+    seeding = (
+        "0002_seed_vocabularies",
+        "0003_seed_areas",
+        "0008_health_and_social_care_partnerships",
+    )
+    for name in seeding:
         migration = import_module(f"services.migrations.{name}").Migration
         for operation in migration.operations:
-            operation.code(apps, None)
+            if hasattr(operation, "code"):  # a RunPython; schema operations are done
+                operation.code(apps, None)
 
 
 @pytest.fixture
