@@ -13,17 +13,17 @@ import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
+from services.links import site_url
 from services.models import CourseRun, Schedule, Service
 
 LONDON = ZoneInfo("Europe/London")
 
 
 def _uid(kind: str, record_id) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    host = urlsplit(site_url()).hostname or "localhost"
     return f"{kind}-{record_id}@{host}"
 
 

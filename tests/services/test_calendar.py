@@ -155,8 +155,9 @@ def test_a_course_without_sessions_is_an_all_day_event_over_its_dates(client, se
 
 
 def test_calendar_file_is_text_calendar_with_a_london_timezone_place_and_page_address(
-    client, service
+    client, service, settings
 ):
+    settings.SITE_URL = "https://example.org"
     schedule = ScheduleFactory(
         service=service, location=service.hub, weekday=1, valid_to=datetime.date(2027, 6, 29)
     )
@@ -177,7 +178,7 @@ def test_calendar_file_is_text_calendar_with_a_london_timezone_place_and_page_ad
     assert rule["BYDAY"] == ["TU"]
     assert rule["UNTIL"] == [datetime.datetime(2027, 6, 29, 17, tzinfo=UTC)]
     assert "DTSTAMP" in event
-    assert str(event["UID"]) == f"schedule-{schedule.pk}@127.0.0.1"
+    assert str(event["UID"]) == f"schedule-{schedule.pk}@example.org"
 
 
 def test_monthly_and_fortnightly_rules_say_which_week(client, service):
