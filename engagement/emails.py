@@ -66,7 +66,7 @@ def shortlist_link(*, to: str, url: str) -> None:
         f"{url}\n\n"
         "The link works for "
         f"{getattr(settings, 'SHORTLIST_SHARE_DAYS', 90)} days. "
-        "We have not kept your email address.\n",
+        "We deleted your email address once this email was sent.\n",
         [to],
     )
 

@@ -166,7 +166,7 @@ class EmailListForm(SubmissionKeyMixin, HoneypotMixin):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
-        help_text="We send the link once and do not keep the address.",
+        help_text="We send the link once, then delete the address.",
         error_messages={
             "required": "Enter an email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",

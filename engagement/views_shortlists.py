@@ -137,7 +137,7 @@ def shared_list(request: HttpRequest, token: str) -> HttpResponse:
 def email_list(request: HttpRequest, token: str) -> HttpResponse:
     shared = _shared(token)
     form = EmailListForm(request.POST)
-    sent = "We have emailed the link. We have not kept the address."
+    sent = "We have emailed the link. We delete the address as soon as the email has gone."
     repeat = submissions.previous(form.data) is not None  # a retry or double click
     if form.is_spam or repeat:  # spam looks the same as success, so bots learn nothing
         messages.success(request, sent)
