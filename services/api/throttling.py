@@ -1,10 +1,15 @@
 """Rate limits. API_ANON_THROTTLE_RATE and API_TOKEN_THROTTLE_RATE (settings, e.g.
 "120/minute") override the defaults."""
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from services.clients import client_ip, hit
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ANON_RATE = "120/minute"
 DEFAULT_TOKEN_RATE = "600/minute"
@@ -27,7 +32,17 @@ class SharedCounterMixin:
             return True
         window = int(self.timer() // self.duration)
         self.window_ends_at = (window + 1) * self.duration
-        return hit(f"{key}:{window}", self.duration) <= self.num_requests
+        try:
+            count = hit(f"{key}:{window}", self.duration)
+        except (DatabaseError, ValueError) as exc:
+            # The database cache refused the write (disk full, locked, read-only), raising,
+            # or silently so that the count it then increments is missing (ValueError): a
+            # read never depends on a write, so it goes on uncounted. A database that is
+            # down fails the read itself a moment later (services/faults.py).
+            logger.warning("API read not counted: the cache refused the write (%s).",
+                           type(exc).__name__)  # fmt: skip
+            return True
+        return count <= self.num_requests
 
     def wait(self) -> float:
         return max(0.0, self.window_ends_at - self.timer())

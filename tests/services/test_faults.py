@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.db.utils import OperationalError
 from django.test import Client
@@ -219,8 +220,18 @@ def writes_refused(db):
             cursor.execute("PRAGMA query_only = OFF")
 
 
+@pytest.fixture
+def database_cache(settings, db):
+    """The cache `make run` and the container use without CACHE_URL: writes to it are writes
+    to the database (rate-limit counters, cached lookups)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "services.cache.DatabaseCache", "LOCATION": "rd_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+
+
 def test_search_service_page_and_api_read_succeed_when_writes_are_refused(
-    listing, writes_refused, caplog
+    listing, database_cache, writes_refused, caplog
 ):
     browser = Client()
     search = browser.get("/search/?near=Paisley")
