@@ -91,7 +91,7 @@ def _seed_reference_data() -> None:
     seeding = (
         "0002_seed_vocabularies",
         "0003_seed_areas",
-        "0008_health_and_social_care_partnerships",
+        "0011_seed_health_and_social_care_partnerships",
     )
     for name in seeding:
         migration = import_module(f"services.migrations.{name}").Migration
