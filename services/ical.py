@@ -80,8 +80,12 @@ def schedule_event(schedule: Schedule, *, service: Service, url: str, today, sta
 
 def _description(schedule: Schedule, url: str) -> str:
     lines = [schedule.description] if schedule.description else []
-    if schedule.course_run is not None:
-        lines.append(f"Part of a course: {schedule.course_run}.")
+    run = schedule.course_run
+    if run is not None:
+        name = f" {run.name}" if run.name else ""
+        lines.append(
+            f"Part of the course{name} starting {run.start_date.day} {run.start_date:%B %Y}."
+        )
     lines.append(f"Before you go, check for changes: {url}")
     return "\n".join(lines)
 

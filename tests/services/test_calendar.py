@@ -214,3 +214,20 @@ def test_a_service_that_is_not_listed_has_no_calendar(client):
     hidden = ServiceFactory(status="inactive")
     ScheduleFactory(service=hidden)
     assert client.get(f"/services/{hidden.slug}/calendar.ics").status_code == 404
+
+
+def test_the_calendar_takes_the_same_few_queries_however_many_sessions(
+    client, service, django_assert_max_num_queries
+):
+    run = CourseRunFactory(
+        service=service, start_date=datetime.date(2027, 3, 1), end_date=datetime.date(2027, 5, 1)
+    )
+    for weekday in range(7):
+        ScheduleFactory(service=service, location=service.hub, weekday=weekday)
+        ScheduleFactory(service=service, course_run=run, weekday=weekday)
+    with (
+        time_machine.travel(BEFORE_SPRING, tick=False),
+        django_assert_max_num_queries(3),
+    ):
+        calendar = fetch_calendar(client, service)
+    assert len(calendar.walk("VEVENT")) == 14
