@@ -10,7 +10,7 @@ transactions, which this project opens with `BEGIN IMMEDIATE`), and `incr` keeps
 from contextlib import contextmanager
 
 from django.core.cache.backends import db
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 
 class DatabaseCache(db.DatabaseCache):
@@ -32,8 +32,14 @@ class DatabaseCache(db.DatabaseCache):
             yield cursor, key, (row[0] if row else None)
 
     def add(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None) -> bool:
-        with self._row_lock(key, version):
-            return super().add(key, value, timeout, version)
+        try:
+            with self._row_lock(key, version):
+                return super().add(key, value, timeout, version)
+        except DatabaseError:
+            # As in Django's own set() and add(): a write the database refuses (disk full,
+            # locked, read-only) is "not added", never an error, so reads that cache
+            # something keep working (services/faults.py). Counters then fail in incr().
+            return False
 
     def incr(self, key, delta=1, version=None) -> int:
         with self._row_lock(key, version) as (cursor, full_key, expires):

@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -207,8 +207,9 @@ def test_a_page_too_large_to_read_is_413_with_a_page_not_a_400(visitor, listing,
 @pytest.fixture
 def writes_refused(db):
     """From here on the database refuses every write, as a full disk, a locked file or a
-    read-only replica does: SQLite's query_only mode, a read-only PostgreSQL transaction (the
-    test's own, rolled back at its end)."""
+    read-only replica does: SQLite's query_only mode, or PostgreSQL's read-only mode inside a
+    savepoint (rolled back afterwards, which makes the test's transaction writable again)."""
+    savepoint = transaction.savepoint()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA query_only = ON")
@@ -218,6 +219,7 @@ def writes_refused(db):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA query_only = OFF")
+    transaction.savepoint_rollback(savepoint)
 
 
 @pytest.fixture
