@@ -17,6 +17,11 @@ def place_error(text: str, found: LocationResult | None) -> str:
     if found is not None and found.kind == LocationKind.AMBIGUOUS:
         examples = " or ".join(f"“{choice.value}”" for choice in found.choices[:3])
         return f"There is more than one {text}. Enter the one you mean, for example {examples}"
+    if found is not None and found.is_area:
+        return (
+            f"{found.label} is a whole {found.description}, and alerts need a point to measure "
+            "from. Enter a town or postcode in it"
+        )
     if found is not None and found.suggestions:
         options = " or ".join(found.suggestions[:3])
         return f"We could not find “{text}”. Did you mean {options}?"

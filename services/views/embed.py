@@ -49,7 +49,7 @@ def _pinned(params) -> list[tuple[str, str]]:
 
 def _place_message(filterset: ServiceFilterSet, near: str) -> str:
     location = filterset.location
-    if location is None or location.found:
+    if location is None or location.understood:
         return ""
     if location.kind == LocationKind.AMBIGUOUS:
         names = ", ".join(choice.value for choice in location.choices[:4])

@@ -274,3 +274,24 @@ def test_the_api_says_how_an_area_or_island_was_understood(client):
     assert body["location"]["kind"] == "island"
     assert body["location"]["radius_km"] == 40
     assert body["location"]["area"] is None
+
+
+def test_embedded_search_takes_an_area_without_saying_it_was_not_found(client):
+    located_in("renfrewshire", "Paisley group", 55.85, -4.42)
+    located_in("fife", "Kirkcaldy group", 56.11, -3.16)
+
+    html = client.get("/embed/", {"near": "Renfrewshire"}).content.decode()
+
+    assert "could not find" not in html
+    assert "Paisley group" in html
+    assert "Kirkcaldy group" not in html
+
+
+def test_an_alert_for_a_whole_area_asks_for_a_town_or_postcode_in_it(client):
+    response = client.post(
+        "/alerts/",
+        {"email": "someone@example.org", "near": "Renfrewshire", "radius_km": "10", "website": ""},
+    )
+
+    html = response.content.decode()
+    assert "Renfrewshire is a whole council area, and alerts need a point to measure from." in html
