@@ -153,7 +153,9 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
     """django-axes' answer while a username and address are cooling off. It reads the same
     whether or not the account exists, and whether or not the password was right."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"wait": f"{minutes} minutes"}, 429)
+    return render(
+        request, "registration/locked_out.html", {"wait": f"{minutes} minutes"}, status=429
+    )
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
@@ -162,5 +164,5 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         limit = getattr(settings, "SIGN_IN_ATTEMPTS_PER_HOUR", 20)
         if not ratelimit.allow(request, SignInView.scope, limit=limit):
-            return render(request, "registration/locked_out.html", {"wait": "an hour"}, 429)
+            return render(request, "registration/locked_out.html", {"wait": "an hour"}, status=429)
     return admin.site.login(request)

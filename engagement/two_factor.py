@@ -8,6 +8,7 @@ down by django-otp's own throttling, kept in the database so it holds across wor
 """
 
 from base64 import b32encode
+from urllib.parse import quote
 
 import segno
 from django import forms
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -85,7 +86,7 @@ def _next(request: HttpRequest) -> str:
 
 
 def step_url(name: str, next_url: str) -> str:
-    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+    return f"{reverse(name)}?next={quote(next_url, safe='/')}"
 
 
 def _pending_device(user) -> TOTPDevice:
@@ -101,7 +102,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(request.user) and must_verify(request.user):
         return redirect(step_url("two_factor_verify", _next(request)))
     device = _pending_device(request.user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
@@ -126,7 +127,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the app set up on /accounts/two-step/setup/."""
     if not user_has_device(request.user):
         return redirect(step_url("two_factor_setup", _next(request)))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:

@@ -4,7 +4,7 @@ these names ("login", "password_reset_done"…) without a namespace."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import two_factor
+from . import two_factor, views_invitations
 from .accounts import ChangePasswordForm, NewPasswordForm, ResetPasswordView, SignInView
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-step/", two_factor.verify, name="two_factor_verify"),
     path("two-step/setup/", two_factor.setup, name="two_factor_setup"),
+    path("invitation/<str:token>/", views_invitations.invitation, name="invitation"),
     path(
         "password_change/",
         auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),

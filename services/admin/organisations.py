@@ -1,11 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
-from services import actions
+from engagement import invitations
 from services.models import Organisation, OrganisationMembership
 from services.models.organisations import normalise_charity_number
 from services.permissions import is_moderator
@@ -78,118 +79,34 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class MembershipAddForm(forms.ModelForm):
-    """Add a person to an organisation: an existing account, or a new one made here."""
+class InvitationForm(forms.Form):
+    """Invite someone by email. Whether the address has an account is never looked up here:
+    the person chooses a password, or signs in to their own account, when they accept."""
 
-    account = forms.CharField(
-        label="Username or email address",
-        required=False,
-        help_text="If they already have an account for this admin site.",
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        help_text="The organisation whose listings they will keep up to date.",
     )
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    role = forms.ChoiceField(
+        choices=OrganisationMembership.Role.choices,
+        help_text="Editors change listings. Managers can also invite and remove editors.",
+    )
     email = forms.EmailField(
-        label="Email address",
-        required=False,
-        help_text="This becomes their username for signing in.",
-    )
-    password1 = forms.CharField(
-        label="First password",
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label="First password again",
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Their email address",
+        help_text="We email them a link to accept. It works for a limited number of days.",
     )
 
-    new_account: actions.NewAccount | None = None
-
-    class Meta:
-        model = OrganisationMembership
-        fields = ["organisation", "role"]
-        help_texts = {
-            "organisation": "The organisation whose listings they will keep up to date.",
-            "role": "Editors change listings. Managers can also add and remove editors.",
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        account, email = cleaned.get("account", "").strip(), cleaned.get("email", "")
-        if account and email:
-            raise ValidationError(
-                "Either give an existing account or fill in a new account, not both."
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if is_moderator(user):
+            self.fields["organisation"].queryset = Organisation.objects.all()
+        else:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=managed_ids(user)
             )
-        if account:
-            self.instance.user = self._existing_user(account)
-        elif email:
-            self.new_account = self._new_account(cleaned)
-        elif not self.has_error("email"):
-            raise ValidationError(
-                "Give the username or email address of an existing account, "
-                "or fill in the details for a new account."
-            )
-        organisation = cleaned.get("organisation")
-        user = getattr(self.instance, "user", None) if account else None
-        if user and organisation and user.memberships.filter(organisation=organisation).exists():
-            self.add_error("account", f"They are already a member of {organisation}.")
-        return cleaned
-
-    def _existing_user(self, account: str):
-        lookup = Q(username__iexact=account) | Q(email__iexact=account)
-        users = get_user_model().objects.filter(lookup)
-        matches = list(users[:2])
-        if not matches:
-            raise ValidationError(
-                {
-                    "account": "No account has that username or email address. Check the "
-                    "spelling, or fill in the details below to create a new account."
-                }
-            )
-        if len(matches) > 1:
-            raise ValidationError(
-                {"account": "More than one account has that email address. Enter the username."}
-            )
-        return matches[0]
-
-    def _new_account(self, cleaned) -> actions.NewAccount | None:
-        email = cleaned["email"].strip().lower()
-        taken = get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
-        if taken.exists():
-            self.add_error(
-                "email",
-                "There is already an account with this email address. "
-                "Enter it under “Username or email address” instead.",
-            )
-        for name in ("first_name", "last_name", "password1"):
-            if not cleaned.get(name):
-                self.add_error(name, "Enter this to create a new account.")
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password1 != password2:
-            self.add_error("password2", "The two passwords are different.")
-        elif password1:
-            person = get_user_model()(
-                username=email,
-                email=email,
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, person)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        if self.errors:
-            return None
-        return actions.NewAccount(
-            email=email,
-            first_name=cleaned["first_name"],
-            last_name=cleaned["last_name"],
-            password=password1,
-        )
+            self.fields["role"].choices = [(OrganisationMembership.Role.EDITOR, "Editor")]
+        if self.fields["organisation"].queryset.count() == 1:
+            self.fields["organisation"].initial = self.fields["organisation"].queryset.get()
 
 
 @admin.register(OrganisationMembership)
@@ -200,18 +117,6 @@ class OrganisationMembershipAdmin(OrganisationScopedAdmin):
     list_display = ["member", "organisation", "role", "created_at"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
-    add_fieldsets = [
-        (None, {"fields": ["organisation", "role"]}),
-        ("Someone with an account", {"fields": ["account"]}),
-        (
-            "Or create an account for them",
-            {
-                "fields": ["first_name", "last_name", "email", "password1", "password2"],
-                "description": "Give them the first password in person or by phone, not by "
-                "email. They can change it once they have signed in.",
-            },
-        ),
-    ]
     fieldsets = [(None, {"fields": ["user", "organisation", "role", "created_at"]})]
 
     @admin.display(description="member", ordering="user__username")
@@ -223,16 +128,33 @@ class OrganisationMembershipAdmin(OrganisationScopedAdmin):
     def get_list_filter(self, request):
         return ["role", "organisation"] if is_moderator(request.user) else ["role"]
 
-    def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
-
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["user", "organisation", "created_at"]
+        return ["user", "organisation", "created_at"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = MembershipAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+    def add_view(self, request, form_url="", extra_context=None):
+        """The add page sends an invitation (engagement.invitations): the membership is made
+        only when the person accepts, from their own account."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied("Only managers can invite people.")
+        form = InvitationForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            invitations.send(**form.cleaned_data, invited_by=request.user, request=request)
+            days = settings.INVITATION_DAYS
+            self.message_user(
+                request,
+                f"We have emailed an invitation to {form.cleaned_data['email']}. It works for "
+                f"{days} days. They will appear here once they accept.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:services_organisationmembership_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Invite someone to an organisation",
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/services/invite.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation" and not is_moderator(request.user):
@@ -267,7 +189,4 @@ class OrganisationMembershipAdmin(OrganisationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        if change:
-            obj.save()
-        else:
-            actions.add_member(membership=obj, new_account=form.new_account)
+        obj.save()

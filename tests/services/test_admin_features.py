@@ -4,6 +4,7 @@ filter, validation messages, checkboxes and query counts."""
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.urls import reverse
 
 from services.models import (
@@ -223,92 +224,65 @@ def test_only_superusers_can_change_areas(client):
 # Memberships -----------------------------------------------------------------------------
 
 
-def test_manager_can_add_an_existing_account_as_an_editor(client, manager, organisation):
-    person = UserFactory(email="sam@example.org")
-    client.force_login(manager)
-
-    response = client.post(
-        reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.EDITOR, "account": "SAM@example.org"},
-    )
-
-    assert response.status_code == 302
-    membership = OrganisationMembership.objects.get(user=person)
-    assert (membership.organisation, membership.role) == (organisation, Role.EDITOR)
-    assert membership.history.get().history_user == manager
+def _invite(client, organisation, email, capture, role=Role.EDITOR):
+    with capture(execute=True):
+        return client.post(
+            reverse(MEMBERSHIP_ADD),
+            {"organisation": organisation.pk, "role": role, "email": email},
+        )
 
 
-def test_manager_can_create_an_account_for_a_new_editor(client, manager, organisation):
-    client.force_login(manager)
-
-    response = client.post(
-        reverse(MEMBERSHIP_ADD),
-        {
-            "organisation": organisation.pk,
-            "role": Role.EDITOR,
-            "first_name": "Alex",
-            "last_name": "Morgan",
-            "email": "Alex.Morgan@example.org",
-            "password1": "kettle-lighthouse-47",
-            "password2": "kettle-lighthouse-47",
-        },
-    )
-
-    assert response.status_code == 302
-    person = User.objects.get(username="alex.morgan@example.org")
-    assert person.is_staff
-    assert person.check_password("kettle-lighthouse-47")
-    assert person.memberships.get().organisation == organisation
-
-
-def test_new_account_with_mismatched_or_weak_passwords_is_refused(client, manager, organisation):
-    client.force_login(manager)
-    data = {
-        "organisation": organisation.pk,
-        "role": Role.EDITOR,
-        "first_name": "Alex",
-        "last_name": "Morgan",
-        "email": "alex@example.org",
-    }
-
-    mismatched = client.post(
-        reverse(MEMBERSHIP_ADD), data | {"password1": "kettle-lh-47", "password2": "other"}
-    )
-    weak = client.post(reverse(MEMBERSHIP_ADD), data | {"password1": "1234", "password2": "1234"})
-
-    assert "The two passwords are different." in mismatched.content.decode()
-    assert "This password is too short" in weak.content.decode()
-    assert not User.objects.filter(email="alex@example.org").exists()
-
-
-def test_membership_needs_an_account_that_exists(client, manager, organisation):
-    client.force_login(manager)
-
-    missing = client.post(
-        reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.EDITOR, "account": "nobody"},
-    )
-    neither = client.post(
-        reverse(MEMBERSHIP_ADD), {"organisation": organisation.pk, "role": Role.EDITOR}
-    )
-
-    assert "No account has that username or email address." in missing.content.decode()
-    assert "Give the username or email address of an existing account" in neither.content.decode()
-    assert organisation.memberships.count() == 1
-
-
-def test_adding_an_existing_member_again_is_explained_not_a_crash(
-    client, manager, editor, organisation
+def test_manager_invites_an_editor_by_email_and_nobody_joins_until_they_accept(
+    client, manager, organisation, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
 
-    response = client.post(
-        reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.EDITOR, "account": editor.username},
+    response = _invite(
+        client, organisation, "Alex.Morgan@example.org", django_capture_on_commit_callbacks
     )
 
-    assert response.status_code == 200
-    assert "They are already a member of Ours." in response.content.decode()
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["alex.morgan@example.org"]]
+    assert "/accounts/invitation/" in mail.outbox[0].body
+    assert organisation.memberships.count() == 1
+    assert not User.objects.filter(email="alex.morgan@example.org").exists()
+
+
+def test_inviting_an_existing_account_attaches_nothing_and_grants_no_staff_status(
+    client, manager, organisation, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="sam@example.org", is_staff=False)
+    client.force_login(manager)
+
+    _invite(client, organisation, "SAM@example.org", django_capture_on_commit_callbacks)
+
+    person.refresh_from_db()
+    assert not person.memberships.exists()
+    assert person.is_staff is False
+    assert len(mail.outbox) == 1
+
+
+def test_the_invitation_message_is_the_same_whether_or_not_the_address_has_an_account(
+    client, manager, editor, organisation, django_capture_on_commit_callbacks
+):
+    UserFactory(email="known@example.org")
+    client.force_login(manager)
+
+    def message(email):
+        response = _invite(client, organisation, email, django_capture_on_commit_callbacks)
+        page = client.get(response["Location"]).content.decode()
+        return page.split("We have emailed an invitation to ")[1].split("</li>")[0].split(" ", 1)[1]
+
+    assert message("known@example.org") == message("unknown@example.org") == message(editor.email)
+
+
+def test_the_invitation_form_asks_only_for_an_email_address(client, manager):
+    client.force_login(manager)
+
+    form = client.get(reverse(MEMBERSHIP_ADD)).context["form"]
+
+    assert list(form.fields) == ["organisation", "role", "email"]
+    assert [value for value, _ in form.fields["role"].choices] == [Role.EDITOR]
 
 
 def test_manager_cannot_make_someone_a_manager(client, manager, organisation):
@@ -317,7 +291,7 @@ def test_manager_cannot_make_someone_a_manager(client, manager, organisation):
 
     response = client.post(
         reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.MANAGER, "account": person.username},
+        {"organisation": organisation.pk, "role": Role.MANAGER, "email": person.email},
     )
 
     assert response.status_code == 200
@@ -331,7 +305,7 @@ def test_manager_cannot_add_a_member_to_an_organisation_they_only_edit(client, m
 
     response = client.post(
         reverse(MEMBERSHIP_ADD),
-        {"organisation": elsewhere.pk, "role": Role.EDITOR, "account": UserFactory().username},
+        {"organisation": elsewhere.pk, "role": Role.EDITOR, "email": "x@example.org"},
     )
 
     assert response.status_code == 200
@@ -386,7 +360,7 @@ def test_editor_can_see_but_not_manage_memberships(client, manager, editor, orga
     listed = client.get(reverse("admin:services_organisationmembership_changelist"))
     add = client.post(
         reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.EDITOR, "account": UserFactory().username},
+        {"organisation": organisation.pk, "role": Role.EDITOR, "email": "x@example.org"},
     )
     delete = client.post(
         reverse("admin:services_organisationmembership_delete", args=[manager_membership.pk]),
@@ -430,19 +404,3 @@ def test_moderator_can_change_a_members_role(client, moderator, editor):
     membership.refresh_from_db()
     assert response.status_code == 302
     assert membership.role == Role.MANAGER
-
-
-def test_adding_an_account_without_staff_status_lets_it_sign_in_to_the_admin(
-    client, manager, organisation
-):
-    person = UserFactory(is_staff=False)
-    client.force_login(manager)
-
-    client.post(
-        reverse(MEMBERSHIP_ADD),
-        {"organisation": organisation.pk, "role": Role.EDITOR, "account": person.username},
-    )
-
-    person.refresh_from_db()
-    assert person.is_staff
-    assert person.memberships.get().organisation == organisation

@@ -2,6 +2,7 @@
 in the admin, whichever model and whichever admin URL they try."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from services.models import (
@@ -23,7 +24,6 @@ from tests.factories import (
     OrganisationFactory,
     ScheduleFactory,
     ServiceFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +212,7 @@ def add_data(model: str, world, owner: str) -> dict:
         "organisationmembership": lambda: {
             "organisation": organisation.pk,
             "role": OrganisationMembership.Role.EDITOR,
-            "account": UserFactory().username,
+            "email": "new.editor@example.org",
         },
     }[model]()
 
@@ -227,7 +227,7 @@ MODEL_CLASSES = {
 }
 
 
-@pytest.mark.parametrize("model", ADDABLE)
+@pytest.mark.parametrize("model", [m for m in ADDABLE if m != "organisationmembership"])
 def test_member_can_add_a_record_for_own_organisation(member_client, world, model):
     count = MODEL_CLASSES[model].objects.count()
 
@@ -237,6 +237,19 @@ def test_member_can_add_a_record_for_own_organisation(member_client, world, mode
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert MODEL_CLASSES[model].objects.count() == count + 1
+
+
+def test_manager_adding_a_member_of_own_organisation_sends_an_invitation(
+    member_client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            reverse("admin:services_organisationmembership_add"),
+            add_data("organisationmembership", world, "own"),
+        )
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["new.editor@example.org"]]
 
 
 @pytest.mark.parametrize("model", ADDABLE)
