@@ -3,11 +3,15 @@ services/data/hscp.csv, in the area filter (SQL and the index alike), area pages
 and Open Referral service areas."""
 
 import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from services.hsds.export import write_hsds
+from services.hsds.importer import import_dataset
 from services.models import Area, Service
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
 from tests.services.test_search_index_engine import (  # noqa: F401 (fixtures)
@@ -223,4 +227,22 @@ def test_open_referral_service_areas_include_a_partnership_with_its_gss_code(cli
         ("NHS Fife", "S08000029"),
         ("Renfrewshire Health and Social Care Partnership", "S37000024"),
         ("Renfrewshire", "S12000038"),
+    ]
+
+
+def test_a_partnership_service_area_survives_an_open_referral_round_trip():
+    created = covering("clackmannanshire-and-stirling-hscp", "Covers the partnership")
+    created.areas.add(Area.objects.get(slug="stirling"))
+    stream = io.StringIO()
+    write_hsds(stream)
+    document = json.loads(stream.getvalue())
+    Service.objects.all().delete()
+
+    report = import_dataset(document)
+
+    assert report.errors == []
+    imported = Service.objects.get(name="Covers the partnership")
+    assert sorted(imported.areas.values_list("slug", flat=True)) == [
+        "clackmannanshire-and-stirling-hscp",
+        "stirling",
     ]
