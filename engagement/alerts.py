@@ -33,6 +33,8 @@ SALTS = {
     "unsubscribe": "engagement.alerts.unsubscribe",
     "renew": "engagement.alerts.renew",
 }
+# How long before an alert's year ends its owner is reminded how to keep it.
+REMINDER_DAYS = 14
 # The most services one digest lists (the rest are one click away on the search page).
 DIGEST_LIMIT = 30
 
@@ -197,6 +199,7 @@ class RunResult:
     purged: int = 0
     sent: int = 0
     nothing_new: int = 0
+    reminded: int = 0
 
 
 def send_alerts(now: datetime.datetime | None = None) -> RunResult:
@@ -209,4 +212,23 @@ def send_alerts(now: datetime.datetime | None = None) -> RunResult:
             result.sent += 1
         else:
             result.nothing_new += 1
+    result.reminded = remind_before_the_end(now)
     return result
+
+
+def remind_before_the_end(now: datetime.datetime) -> int:
+    """Tell each alert whose year ends in REMINDER_DAYS how to keep it: once, from the daily
+    run whose day falls exactly that far before the end (no state kept for it)."""
+    ends_after = now - retention() + datetime.timedelta(days=REMINDER_DAYS)
+    due = AlertSubscription.objects.confirmed().filter(
+        confirmed_at__gt=ends_after - datetime.timedelta(days=1), confirmed_at__lte=ends_after
+    )
+    for alert in due:
+        emails.alert_ending(
+            to=alert.email,
+            place=alert.place,
+            ends_on=ends_on(alert),
+            renew_url=link(alert, "renew"),
+            unsubscribe_url=link(alert, "unsubscribe"),
+        )
+    return len(due)

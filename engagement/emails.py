@@ -210,3 +210,18 @@ def alert_digest(
         [to],
         headers=_unsubscribe_headers(unsubscribe_url),
     )
+
+
+def alert_ending(*, to: str, place: str, ends_on, renew_url: str, unsubscribe_url: str) -> None:
+    send(
+        "alert-ending",
+        "Your Recovery Directory alerts end soon",
+        f"Your email alerts about new support near {place} end on {ends_on.day} "
+        f"{ends_on:%B %Y}, a year after you confirmed them. Then we delete your email "
+        "address.\n\n"
+        f"To keep them for another year: {renew_url}\n"
+        f"To stop them now and delete your email address: {unsubscribe_url}\n"
+        "To let them end, do nothing.\n",
+        [to],
+        headers=_unsubscribe_headers(unsubscribe_url),
+    )

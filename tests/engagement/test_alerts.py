@@ -445,3 +445,20 @@ def test_the_migration_counts_services_listed_today_as_published_when_they_were_
     hidden.refresh_from_db()
     assert listed.first_published_at == listed.created_at
     assert hidden.first_published_at is None
+
+
+def test_an_alert_is_reminded_once_two_weeks_before_its_year_ends(
+    django_capture_on_commit_callbacks,
+):
+    confirmed_alert()
+    year = datetime.timedelta(days=360)  # ALERT_RETENTION_MONTHS=12, 30-day months
+    for days_before_the_end in (15, 14, 13):
+        moment = START + year - datetime.timedelta(days=days_before_the_end, hours=-1)
+        with django_capture_on_commit_callbacks(execute=True):
+            alerts.send_alerts(now=moment)
+
+    (message,) = mail.outbox
+    assert message.subject == "Your Recovery Directory alerts end soon"
+    assert "end on 27 January 2028" in message.body
+    assert "/alerts/renew/" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

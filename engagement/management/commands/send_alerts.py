@@ -14,5 +14,6 @@ class Command(BaseCommand):
         result = send_alerts()
         self.stdout.write(
             f"Deleted {result.purged} expired alerts; queued {result.sent} digests; "
-            f"{result.nothing_new} alerts had nothing new."
+            f"{result.nothing_new} alerts had nothing new; {result.reminded} reminded that "
+            "they end soon."
         )
