@@ -122,6 +122,14 @@ def test_alert_sign_up_confirmation_and_unsubscribe_pages_work_on_a_phone(
     assert AlertSubscription.objects.count() == 0
 
 
+def test_a_broken_alert_link_explains_itself_accessibly(phone, axe_source):
+    response = phone.goto("/alerts/confirm/not-a-real-link/")
+
+    assert response.status == 404
+    phone.get_by_role("heading", name="This link does not work").wait_for()
+    assert_accessible(phone, axe_source)
+
+
 # Search on partner sites ----------------------------------------------------------------------
 
 
