@@ -70,7 +70,7 @@ def post_form(base: str, path: str, data: dict) -> int:
     return _status(opener, urllib.request.Request(base + path, data=body))[0]
 
 
-def _environment(workdir: Path, cache_url: str) -> dict:
+def _environment(workdir: Path, cache_url: str, **extra: str) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -87,14 +87,13 @@ def _environment(workdir: Path, cache_url: str) -> dict:
         "PUBLIC_FORMS_PER_HOUR": str(FORM_LIMIT),
         "API_ANON_THROTTLE_RATE": f"{API_LIMIT}/day",
         "REQUIRE_TWO_FACTOR": "false",
+        **extra,
     }
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory) -> Path:
+def prepare(workdir: Path) -> Path:
     """A data folder with a migrated SQLite database (and the database cache's table),
     copied for each server; static files collected once."""
-    workdir = tmp_path_factory.mktemp("migrated")
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     for command in (
         ["migrate", "--noinput"],
@@ -108,13 +107,18 @@ def migrated(tmp_path_factory) -> Path:
     return workdir
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    return prepare(tmp_path_factory.mktemp("migrated"))
+
+
 @contextmanager
-def served(migrated: Path, workdir: Path, cache_url: str):
+def served(migrated: Path, workdir: Path, cache_url: str, **extra_env: str):
     port = free_port(8100, 8149)
     base = f"http://127.0.0.1:{port}"
     for database in migrated.glob("*.sqlite3"):
         shutil.copy(database, workdir / database.name)
-    env = _environment(workdir, cache_url)
+    env = _environment(workdir, cache_url, **extra_env)
     log = workdir / "server.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "recovery_directory.wsgi", "--config",
@@ -136,12 +140,19 @@ def served(migrated: Path, workdir: Path, cache_url: str):
             time.sleep(0.3)
         yield base, log
     finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """gunicorn and its workers (their own process group)."""
+    try:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait(timeout=30)
+    except ProcessLookupError:  # it had already stopped
+        process.wait()
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @contextmanager
