@@ -83,7 +83,7 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SITE_URL_FALLBACK = f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "services.apps.DirectoryAdminConfig",  # django.contrib.admin with our home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -275,9 +275,9 @@ class ServiceAdmin(OrganisationScopedAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_list_filter(self, request):
-        filters = ["status", "intake_status"]
+        filters = ["status", "intake_status", ReviewOverdueFilter]
         if is_moderator(request.user):
-            filters += [ReviewOverdueFilter, "organisation"]
+            filters.append("organisation")
         return filters
 
     def save_model(self, request, obj, form, change):
