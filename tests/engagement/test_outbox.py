@@ -1,6 +1,7 @@
 import datetime
 import io
 import socket
+import socketserver
 import threading
 import time
 
@@ -280,3 +281,62 @@ def test_emails_are_not_sent_before_the_transaction_commits(db):
     email = outbox.queue(kind="test", subject="S", body="B", to=["a@example.org"])
     assert mail.outbox == []  # the test's transaction is still open
     assert email.next_attempt_at <= timezone.now()
+
+
+class TinySMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: greets, says 250 to everything, keeps each message."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self):
+        self.reply("220 tiny test server")
+        message: list[str] | None = None
+        for raw in self.rfile:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if message is not None:
+                if line == ".":
+                    self.server.messages.append("\n".join(message))
+                    message = None
+                    self.reply("250 queued")
+                else:
+                    message.append(line)
+            elif line.upper().startswith("DATA"):
+                message = []
+                self.reply("354 go on")
+            elif line.upper().startswith("QUIT"):
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+def test_a_real_smtp_server_gets_the_email_once_it_is_back(
+    client, reported_service, settings, django_capture_on_commit_callbacks
+):
+    port = 8397
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
+    url = reverse("engagement:report_problem", args=[reported_service.slug])
+    with time_machine.travel(START, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(url, GOOD_REPORT).status_code == 302  # server down: refused
+    assert OutgoingEmail.objects.get().attempts == 1
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", port), TinySMTPHandler) as server:
+        server.messages = []
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        try:
+            with time_machine.travel(START + datetime.timedelta(minutes=2), tick=False):
+                call_command("send_queued_mail", stdout=io.StringIO())
+        finally:
+            server.shutdown()
+            serving.join(timeout=5)
+    [received] = server.messages
+    assert "Subject: Someone reported a problem with Paisley Peer Group" in received
+    assert "To: ed@org.example" in received
+    assert not OutgoingEmail.objects.exists()
