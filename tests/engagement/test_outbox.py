@@ -162,6 +162,13 @@ def test_a_moderator_can_queue_a_failed_email_again(client, db, moderator, setti
     assert mail.outbox[0].subject == "Hello"
 
 
+def test_organisation_members_cannot_see_the_outbox(client, reported_service):
+    member = reported_service.organisation.memberships.get().user
+    client.force_login(member)
+    changelist = reverse("admin:engagement_outgoingemail_changelist")
+    assert client.get(changelist).status_code == 403
+
+
 class SecondSenderMidway(LocmemBackend):
     """While the first sender is sending its first email, a second run starts and finishes."""
 
