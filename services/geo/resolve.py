@@ -30,6 +30,7 @@ from django.db.models import Avg, Count
 from services.geo.postcodes import normalise_postcode, postcode_district
 from services.models import Area, Postcode
 
+from .areanames import areas_by_name, council_names, council_slug
 from .distance import haversine_km
 from .lookup import lookup_postcode
 from .placenames import (
@@ -45,7 +46,6 @@ from .placenames import (
 MAX_NEAR_LENGTH = 100
 MAX_SUGGESTIONS = 5
 MAX_RADIUS_KM = 200  # the search's largest radius (services.filters.MAX_RADIUS_KM)
-PARTNERSHIP_SUFFIX = " Health and Social Care Partnership"
 
 
 class LocationKind(StrEnum):
@@ -97,46 +97,9 @@ class LocationResult:
         return self.found or self.is_area
 
 
-def _areas() -> dict:
-    """Every area by slug, from the cached vocabulary registry (no query when warm)."""
-    from services.vocabulary_loader import registry
-
-    return registry().areas
-
-
 def _area_names() -> dict[str, str]:
     """Council area names by slug."""
-    return {slug: area.name for slug, area in _areas().items() if area.is_council_area}
-
-
-def area_names(area) -> tuple[str, ...]:
-    """The names an area goes by: its official name, a board's name without "NHS", a
-    partnership's short name and "<short name> HSCP", "<name> council (area)"."""
-    if area.is_health_board:
-        return (area.name, area.name.removeprefix("NHS "))
-    if area.is_partnership:
-        short = area.name.removesuffix(PARTNERSHIP_SUFFIX)
-        return (area.name, f"{short} HSCP", f"{short} health and social care", short)
-    return (area.name, f"{area.name} council area", f"{area.name} council")
-
-
-# Where one name is several areas, the narrowest wins: "Fife" is the council area.
-_AREA_PRECEDENCE = {"council-area": 0, "hscp": 1, "health-board": 2}
-_area_index: tuple[object, dict] = (None, {})
-
-
-def areas_by_name() -> dict:
-    """Areas by each normalised name they go by, rebuilt when the registry is."""
-    global _area_index
-    areas = _areas()
-    if _area_index[0] is not areas:
-        index = {}
-        ranked = sorted(areas.values(), key=lambda area: _AREA_PRECEDENCE.get(area.kind, 9))
-        for area in reversed(ranked):
-            for name in area_names(area):
-                index[normalise_name(name)] = area
-        _area_index = (areas, index)
-    return _area_index[1]
+    return council_names()
 
 
 def _area_result(area) -> LocationResult:
@@ -147,13 +110,6 @@ def _area_result(area) -> LocationResult:
         council_area=area.slug if area.is_council_area else None,
         description=area.get_kind_display().lower(),
     )
-
-
-def _council_slug(gss_code: str) -> str | None:
-    for slug, area in _areas().items():
-        if area.gss_code == gss_code:
-            return slug
-    return None
 
 
 def _circle(members: tuple) -> tuple[float, float, float]:
@@ -169,7 +125,7 @@ def _circle(members: tuple) -> tuple[float, float, float]:
 
 
 def _islands_result(members: tuple[Island, ...], label: str) -> LocationResult:
-    councils = {_council_slug(island.council_area_gss) for island in members}
+    councils = {council_slug(island.council_area_gss) for island in members}
     council = councils.pop() if len(councils) == 1 else None
     where = _area_names().get(council or "", "")
     if len(members) == 1:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from services.models import Postcode
 
+from .areanames import all_areas, area_names
 from .placenames import alternatives, island_groups, islands, islands_by_name, place_index
 from .placenames import normalise_name as normalise
-from .resolve import _areas, area_names
 
 MAX_RESULTS = 10
 MIN_LENGTH = 2
@@ -49,7 +49,7 @@ class _Entry:
 
 
 def _place_entries() -> list[_Entry]:
-    council_names = {slug: area.name for slug, area in _areas().items() if area.is_council_area}
+    council_names = {slug: area.name for slug, area in all_areas().items() if area.is_council_area}
     islands_named = islands_by_name()
     entries = []
     for key, places in place_index().by_name.items():
@@ -87,7 +87,7 @@ def _island_entries(council_names: dict[str, str]) -> list[_Entry]:
 def _area_entries(people: dict[str, int]) -> list[_Entry]:
     """Areas, each with the value that resolves to it: a council area named like a town
     ("Stirling") is searched as "Stirling council area"."""
-    areas = _areas()
+    areas = all_areas()
     by_id = {area.pk: area for area in areas.values()}
     weight: dict[int, int] = defaultdict(int)
     for area in areas.values():
@@ -135,7 +135,7 @@ _built: tuple[object, list[_Entry], dict[str, _Entry]] = (None, [], {})
 def _entries() -> tuple[list[_Entry], dict[str, _Entry]]:
     """(named entries, district entries by district), rebuilt when the area registry is."""
     global _built
-    areas = _areas()
+    areas = all_areas()
     if _built[0] is not areas:
         people: dict[str, int] = defaultdict(int)
         for places in place_index().by_name.values():
