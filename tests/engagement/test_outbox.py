@@ -19,6 +19,7 @@ from engagement.models import OutgoingEmail, ProblemReport, Referral
 from services.models import Service
 from tests.factories import MembershipFactory, ServiceFactory, UserFactory
 
+from .conftest import PERSONAL_VALUES
 from .test_feedback import GOOD_REPORT
 from .test_submissions import final_step
 
@@ -72,6 +73,28 @@ def test_a_referral_is_saved_once_and_its_email_queued_when_the_mail_server_refu
     )
     assert queued.last_error.startswith("ConnectionRefusedError")
     assert queued.status == OutgoingEmail.Status.QUEUED
+
+
+def test_queued_referral_emails_hold_no_personal_details(
+    client, world, refusing_mail_server, django_capture_on_commit_callbacks
+):
+    worker, service = world["worker_b"], world["service"]
+    worker.email = "worker@example.org"
+    worker.save()
+    client.force_login(worker)
+    check, data = final_step(client, service)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(check, data)
+    referral = Referral.objects.get(referrer=worker)
+    client.force_login(world["member"])
+    update = reverse("engagement:referral_update", args=[referral.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("engagement:referral_detail", args=[referral.pk]))
+        client.post(update, {"to": "accepted"})
+    queued = list(OutgoingEmail.objects.values_list("kind", "subject", "body"))
+    assert sorted(kind for kind, _, _ in queued) == ["new-referral", "referral-updated"]
+    for value in PERSONAL_VALUES:
+        assert all(value not in subject + body for _, subject, body in queued)
 
 
 def test_a_problem_report_is_saved_once_when_the_mail_server_refuses(
