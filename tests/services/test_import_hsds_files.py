@@ -260,3 +260,15 @@ def test_an_organisation_is_required_when_the_file_names_none():
     document[0]["organization"] = "not an object"
     report = import_dataset(document)
     assert "organization must be a JSON object" in report.errors[0][1]
+
+
+def test_a_name_with_a_line_break_is_refused_with_the_admins_message():
+    from services.validators import SINGLE_LINE_MESSAGE
+
+    full_service()
+    document = exported()
+    empty_directory()
+    document[0]["name"] = "Tuesday\r\nRecovery Café"
+    report = import_dataset(document)
+    assert report.errors[0][1] == f"name: {SINGLE_LINE_MESSAGE}"
+    assert Service.objects.count() == 0
