@@ -23,8 +23,8 @@ VERSION_FIELD = "record_version"
 def record_version(instance) -> str:
     """The saved state a form was opened on: `updated_at` where the model has it (every
     save bumps it), otherwise a hash of the row's own values."""
-    if instance.pk is None:
-        return ""
+    if instance.pk is None or instance._state.adding:
+        return ""  # a new record (UUID keys are set before the first save)
     updated_at = getattr(instance, "updated_at", None)
     if updated_at is not None:
         return updated_at.isoformat()
@@ -130,7 +130,7 @@ class VersionedForm(forms.ModelForm):
         self.merged: list[str] = []
         self.saved_by = ""
         instance = self.instance
-        if self.opened_on_saved_record and instance.pk is not None:
+        if self.opened_on_saved_record and not instance._state.adding:
             instance = type(instance)._default_manager.filter(pk=instance.pk).first() or instance
         self.fields[VERSION_FIELD].initial = record_version(instance)
         if self.reverting_to is not None and not self.is_bound:
@@ -153,7 +153,7 @@ class VersionedForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get(VERSION_FIELD)
-        if self.instance.pk is None or not opened:
+        if self.instance._state.adding or not opened:
             return cleaned
         if self.empty_permitted and not self.has_changed():
             return cleaned

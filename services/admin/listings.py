@@ -66,7 +66,7 @@ class ServiceAtLocationForm(VersionedForm):
         labels = {"location": "Place", "description": "Room or other details"}
 
 
-class ServiceAtLocationInline(ScopedInlineMixin, admin.TabularInline):
+class ServiceAtLocationInline(ScopedInlineMixin, admin.StackedInline):
     model = ServiceAtLocation
     form = ServiceAtLocationForm
     formset = ServiceChildFormSet

@@ -15,7 +15,7 @@ from tests.factories import (
     ServiceFactory,
 )
 
-from .test_admin_features import change_form_data
+from .test_admin_features import change_form_data, form_data
 from .test_admin_isolation import service_data
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +350,20 @@ def test_a_waiting_list_with_drop_in_is_pointed_out(editor_client, service):
 
     page = response.content.decode()
     assert "“Taking new people?” is “Waiting list”, but “Ways in” includes" in page
+
+
+def test_blank_rows_for_new_sessions_and_places_do_not_stop_a_save(editor_client, service):
+    ScheduleFactory(service=service)
+    page = editor_client.get(change_url(service))
+    data = change_form_data(page)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.forms)
+        for form in formset.extra_forms:
+            data.update(form_data(form))  # what the browser sends for a blank row
+
+    response = editor_client.post(change_url(service), data | {"phone": "0141 111 2222"})
+
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.phone == "0141 111 2222"
