@@ -292,6 +292,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages ("Added to your list") travel in their own signed cookie only, never in the session:
+# every page shows them, and /help-now/ and the error pages must not need the database.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy: everything comes from us; no inline scripts or styles, no third
