@@ -66,6 +66,8 @@ class CourseRun(models.Model):
     objects = CourseRunQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "course dates"
+        verbose_name_plural = "course dates"
         ordering = ["start_date"]
         indexes = [models.Index(fields=["service", "end_date"])]
         constraints = [
@@ -140,6 +142,8 @@ class Schedule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "regular session"
+        verbose_name_plural = "regular sessions"
         ordering = ["weekday", "opens_at"]
         indexes = [models.Index(fields=["weekday", "opens_at", "closes_at"])]
         constraints = [
