@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from services.geo.resolve import locate_address
 from services.models import (
     WEEKDAY_SLUGS,
     AccessibilityFeature,
@@ -151,12 +152,24 @@ class LocationWriteSerializer(ModelCleanSerializer):
     council_area = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Area.objects.council_areas(),
-        help_text="Slug of the council area the building is in (see /api/v1/areas/).",
+        required=False,
+        help_text="Slug of the council area the building is in (see /api/v1/areas/). "
+        "Optional: it comes from the postcode when left out.",
     )
     accessibility = slugs(AccessibilityFeature, "Accessibility features of the building.")
 
     class Meta:
         model = Location
+        extra_kwargs = {
+            "latitude": {
+                "required": False,
+                "help_text": "Optional: it comes from the postcode (or town) when left out.",
+            },
+            "longitude": {
+                "required": False,
+                "help_text": "Optional: it comes from the postcode (or town) when left out.",
+            },
+        }
         fields = [
             "name", "address_1", "address_2", "town", "postcode", "latitude", "longitude",
             "council_area", "accessibility", "directions",
@@ -164,6 +177,25 @@ class LocationWriteSerializer(ModelCleanSerializer):
 
     def prepare(self, candidate, attrs: dict) -> None:
         candidate.organisation = self.organisation
+
+    def validate(self, attrs: dict) -> dict:
+        """As in the admin: position and council area come from the postcode (or town)
+        unless given; a postcode outside Scotland or far from the town is refused."""
+        instance = self.instance
+        postcode = attrs.get("postcode", instance.postcode if instance else "")
+        town = attrs.get("town", instance.town if instance else "")
+        moved = instance is None or {"postcode", "town"} & set(attrs)
+        typed = "latitude" in attrs and "longitude" in attrs
+        if moved and postcode:
+            position = locate_address(postcode, town)
+            if position.problem:
+                raise serializers.ValidationError({"postcode": [position.problem]})
+            if not typed:
+                attrs["latitude"], attrs["longitude"] = position.lat, position.lon
+            area = Area.objects.council_areas().filter(slug=position.council_area).first()
+            if area is not None and "council_area" not in attrs:
+                attrs["council_area"] = area
+        return super().validate(attrs)
 
     def create(self, validated_data: dict) -> Location:
         fields, relations = self.split(validated_data)

@@ -118,3 +118,48 @@ def test_the_etag_does_not_depend_on_how_the_json_is_indented(client, ours):
 
     assert plain.content != indented.content
     assert plain["ETag"] == indented["ETag"]
+
+
+# Locations from their postcode, as in the admin --------------------------------------------
+
+
+@pytest.fixture
+def johnstone_postcode():
+    from services.models import Area, Postcode
+
+    return Postcode.objects.create(
+        postcode="PA5 8AA",
+        district="PA5",
+        latitude=55.8301,
+        longitude=-4.5112,
+        council_area=Area.objects.get(slug="renfrewshire"),
+    )
+
+
+def test_a_location_added_through_the_api_is_placed_from_its_postcode(
+    client, ours, johnstone_postcode
+):
+    body = {"name": "Town Hall", "address_1": "25 Rankine Street", "town": "Johnstone",
+            "postcode": "PA5 8AA"}  # fmt: skip
+
+    response = client.post("/api/v1/locations/", body, content_type=JSON, headers=auth(ours["key"]))
+
+    assert response.status_code == 201, response.json()
+    location = Location.objects.get(name="Town Hall")
+    assert (location.latitude, location.longitude) == (55.8301, -4.5112)
+    assert location.council_area.slug == "renfrewshire"
+
+
+def test_an_api_postcode_change_moves_the_location_or_is_refused(client, ours, johnstone_postcode):
+    path = f"/api/v1/locations/{ours['location'].pk}/"
+
+    moved = client.patch(path, {"postcode": "PA5 8AA", "town": "Johnstone"}, content_type=JSON,
+                         headers=auth(ours["key"]))  # fmt: skip
+    london = client.patch(path, {"postcode": "SW1A 1AA"}, content_type=JSON,
+                          headers=auth(ours["key"]))  # fmt: skip
+
+    assert moved.status_code == 200
+    assert london.status_code == 400
+    assert "SW1A 1AA is not a Scottish postcode" in london.json()["postcode"][0]
+    location = Location.objects.get(pk=ours["location"].pk)
+    assert (location.postcode, location.latitude) == ("PA5 8AA", 55.8301)
