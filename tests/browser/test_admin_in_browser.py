@@ -206,3 +206,22 @@ def test_home_history_and_revert_pages_are_accessible(signed_in, volunteers, axe
     row = page.locator(".revert-preview tbody tr", has_text="Phone")
     assert row.locator("td").all_inner_texts() == ["0141 555 0101", "(empty)"]
     assert_accessible(page, axe_source)
+
+
+def test_other_pages_volunteers_change_are_accessible(signed_in, volunteers, axe_source):
+    from services.models import Schedule
+
+    session = Schedule.objects.get(service=volunteers["service"])
+    organisation = volunteers["organisation"]
+    page = signed_in(volunteers["editor"])
+    for path in [
+        f"/admin/services/organisation/{organisation.pk}/change/",
+        f"/admin/services/schedule/{session.pk}/change/",
+        "/admin/services/courserun/add/",
+        "/admin/services/service/add/",
+        "/admin/services/service/?review=overdue",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_accessible(page, axe_source)
+    assert page.get_by_role("heading", name="Select service to change").is_visible()
