@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from services.demo import DEMO_USERS
@@ -168,9 +168,16 @@ def test_age_ranges_costs_and_areas_are_set(demo):
     assert local.filter(areas__kind=Area.Kind.HEALTH_BOARD).exists()
 
 
+def sign_in(username: str, password: str):
+    """As the sign-in pages do: django-axes' backend needs the request (it counts failures
+    by username and address)."""
+    request = RequestFactory().post("/accounts/login/")
+    return authenticate(request, username=username, password=password)
+
+
 def test_demo_users_sign_in_with_their_documented_passwords(demo):
     for spec in DEMO_USERS:
-        user = authenticate(username=spec.username, password=spec.password)
+        user = sign_in(spec.username, spec.password)
         assert user is not None, spec.username
         assert user.is_staff == spec.is_staff
         assert not user.is_superuser
@@ -178,8 +185,8 @@ def test_demo_users_sign_in_with_their_documented_passwords(demo):
 
 
 def test_demo_users_have_their_groups_and_memberships(demo):
-    moderator = authenticate(username="moderator", password="demo-moderator-2026")
-    link_worker = authenticate(username="linkworker", password="demo-linkworker-2026")
+    moderator = sign_in("moderator", "demo-moderator-2026")
+    link_worker = sign_in("linkworker", "demo-linkworker-2026")
     assert list(moderator.groups.values_list("name", flat=True)) == [settings.MODERATORS_GROUP]
     assert list(link_worker.groups.values_list("name", flat=True)) == [settings.LINK_WORKERS_GROUP]
     memberships = OrganisationMembership.objects.filter(user__username__in=["editor", "manager"])
