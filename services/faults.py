@@ -33,6 +33,9 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+# A live server ends a statement at DB_STATEMENT_TIMEOUT and says so at once; the watchdog acts
+# only on a server that says nothing, this much later.
+WATCHDOG_MARGIN_SECONDS = 0.25
 UNAVAILABLE_DETAIL = (
     "The directory is not available at the moment. Please try again in a few minutes."
 )
@@ -166,7 +169,7 @@ def guard_query(execute, sql, params, many, context):
         fd = -1
     if fd < 0:
         return execute(sql, params, many, context)
-    ticket = deadlines.watch(fd, settings.DB_STATEMENT_TIMEOUT + 0.5)
+    ticket = deadlines.watch(fd, settings.DB_STATEMENT_TIMEOUT + WATCHDOG_MARGIN_SECONDS)
     try:
         return execute(sql, params, many, context)
     except (OperationalError, InterfaceError):

@@ -4,6 +4,7 @@ a request body over `DATA_UPLOAD_MAX_MEMORY_SIZE` answers 413."""
 
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -11,6 +12,12 @@ from services import faults
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Errors are JSON even from views that render something else (the docs page's HTML, the
+    # schema's YAML).
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
