@@ -16,6 +16,7 @@ from django.utils.text import Truncator, capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
 from services.models import CourseRun, Schedule, ServiceAtLocation
+from services.views.display import time_range
 
 from .times import plain_time
 
@@ -199,11 +200,9 @@ def own_entries(obj, labels: dict[str, str], names: Names) -> list[HistoryEntry]
 def _describe_session(values: dict, names: Names) -> str:
     day = Schedule._meta.get_field("weekday")
     frequency = Schedule._meta.get_field("frequency")
-    text = (
-        f"{display(day, values['weekday'], names)} {plain_time(values['opens_at'])}–"
-        f"{plain_time(values['closes_at'])}, {display(frequency, values['frequency'], names)}"
-    ).lower()
-    text = text[0].upper() + text[1:]
+    times = time_range(values["opens_at"], values["closes_at"])
+    how_often = display(frequency, values["frequency"], names).lower()
+    text = f"{display(day, values['weekday'], names)} {times}, {how_often}"
     if values.get("location"):
         text += (
             f", at {names(Schedule._meta.get_field('location').related_model, values['location'])}"

@@ -12,7 +12,10 @@ _WORDS = {"noon": "12pm", "midday": "12pm", "midnight": "12am"}
 
 
 def plain_time(value: datetime.time) -> str:
-    """19:00 -> "7pm", 19:30 -> "7:30pm", 12:00 -> "12pm" (midday)."""
+    """19:00 -> "7pm", 19:30 -> "7:30pm", 12:00 -> "midday": the public pages' wording
+    (services/views/display.py), for one time on its own."""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12
     half = "am" if value.hour < 12 else "pm"
     return f"{hour}{half}" if value.minute == 0 else f"{hour}:{value.minute:02d}{half}"

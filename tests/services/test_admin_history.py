@@ -90,8 +90,8 @@ def test_history_includes_sessions_added_changed_and_removed(editor_client, serv
 
     page = history_page(editor_client, service)
 
-    assert "Added session: Tuesday 7pm–9pm, every week" in page
-    assert "Changed session Tuesday 7pm–9pm, every week: Finishes at: 9pm → 9:30pm" in page
+    assert "Added session: Tuesday 7–9pm, every week" in page
+    assert "Changed session Tuesday 7–9pm, every week: Finishes at: 9pm → 9:30pm" in page
 
 
 def test_history_includes_places_and_location_features(editor_client, service, organisation):
