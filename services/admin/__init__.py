@@ -2,6 +2,6 @@
 
 from services.api import admin as api_tokens
 
-from . import listings, organisations, reference, schedules
+from . import listings, locations, organisations, reference, schedules
 
-__all__ = ["api_tokens", "listings", "organisations", "reference", "schedules"]
+__all__ = ["api_tokens", "listings", "locations", "organisations", "reference", "schedules"]
