@@ -168,11 +168,13 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """The record's history in plain words (services/admin/history.py)."""
-        if is_moderator(request.user):
-            obj = self.get_object(request, unquote(object_id)) or self._deleted(object_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None and is_moderator(request.user):
+            obj = self._deleted(object_id)  # deleted records' history is for moderators
+            can_revert = False
         else:
-            obj = self.get_object_or_404(request, object_id)
-        can_revert = self.has_change_permission(request, obj)
+            obj = obj or self.get_object_or_404(request, object_id)
+            can_revert = self.has_change_permission(request, obj)
         context = {
             **self.admin_site.each_context(request),
             "title": f"History of {obj}",

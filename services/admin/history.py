@@ -160,7 +160,8 @@ def _saves(records) -> list[list]:
     groups: list[list] = []
     for record in records:
         key = getattr(record, "updated_at", None)
-        if groups and key is not None and getattr(groups[-1][-1], "updated_at", None) == key:
+        same_save = groups and key is not None and record.history_type == "~"
+        if same_save and getattr(groups[-1][-1], "updated_at", None) == key:
             groups[-1].append(record)
         else:
             groups.append([record])

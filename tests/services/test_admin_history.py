@@ -153,3 +153,16 @@ def test_every_link_on_the_history_page_opens_for_the_member(editor_client, serv
     assert any("/history/" in link for link in links)  # "See this version"
     for link in links - {"/admin/logout/"}:
         assert editor_client.get(link).status_code == 200, link
+
+
+def test_a_deleted_services_history_is_for_moderators_without_dead_links(client, service):
+    from tests.factories import ModeratorFactory
+
+    history = url(service, "history")
+    service.delete()
+    client.force_login(ModeratorFactory())
+
+    page = client.get(history).content.decode()
+
+    assert "Deleted" in page
+    assert "See this version" not in page
