@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from services.models import CourseRun, Schedule
 from services.permissions import is_moderator
+from services.views.display import time_range
 
 from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
@@ -64,7 +65,7 @@ class ScheduleForm(VersionedForm):
 class ScheduleAdmin(OrganisationScopedAdmin):
     organisation_lookup = "service__organisation"
     form = ScheduleForm
-    list_display = ["__str__", "service", "frequency", "location", "valid_from", "valid_to"]
+    list_display = ["when", "service", "frequency", "location", "first_session", "last_session"]
     list_select_related = ["service", "location"]
     search_fields = ["service__name", "location__name", "description"]
     fieldsets = [
@@ -86,6 +87,18 @@ class ScheduleAdmin(OrganisationScopedAdmin):
         ),
         ("Where", {"fields": ["location", "course_run"]}),
     ]
+
+    @admin.display(description="when", ordering="weekday")
+    def when(self, obj) -> str:
+        return f"{obj.get_weekday_display()} {time_range(obj.opens_at, obj.closes_at)}"
+
+    @admin.display(description="date of first session", ordering="valid_from")
+    def first_session(self, obj):
+        return obj.valid_from
+
+    @admin.display(description="date of last session", ordering="valid_to")
+    def last_session(self, obj):
+        return obj.valid_to
 
     def get_list_filter(self, request):
         filters = ["weekday", "frequency"]

@@ -367,3 +367,13 @@ def test_blank_rows_for_new_sessions_and_places_do_not_stop_a_save(editor_client
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.phone == "0141 111 2222"
+
+
+def test_the_sessions_list_speaks_plainly(editor_client, service):
+    ScheduleFactory(service=service)
+
+    page = editor_client.get(reverse("admin:services_schedule_changelist")).content.decode()
+
+    assert "Tuesday 6–8pm" in page
+    assert "Date of first session" in page
+    assert "Valid from" not in page
