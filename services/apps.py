@@ -9,7 +9,7 @@ class ServicesConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from services import signals
+        from services import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()
 

@@ -212,3 +212,15 @@ def test_a_pattern_says_when_it_starts_or_ends(db):
     words = shortlists.pattern(schedule, today=datetime.date(2026, 12, 7))
 
     assert words == "Every Monday, 10–11am, at The Hall, from 4 January 2027, until 29 March 2027"
+
+
+def test_the_deploy_check_warns_when_site_url_is_not_set(settings):
+    from services.checks import site_url_is_set
+
+    settings.SITE_URL = ""
+    settings.SITE_URL_FALLBACK = "http://127.0.0.1:8000"
+    (warning,) = site_url_is_set(None)
+    assert warning.id == "services.W001"
+    assert "http://127.0.0.1:8000" in warning.msg
+    settings.SITE_URL = "https://directory.example.org"
+    assert site_url_is_set(None) == []
