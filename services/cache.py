@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from django.core.cache.backends import db
 from django.db import DatabaseError, connections, router, transaction
 
+from services import faults
+
 
 class DatabaseCache(db.DatabaseCache):
     @contextmanager
@@ -31,17 +33,32 @@ class DatabaseCache(db.DatabaseCache):
             row = cursor.fetchone()
             yield cursor, key, (row[0] if row else None)
 
+    def set(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None) -> None:
+        if faults.writes_refused():  # no second wait for a lock in one request
+            return
+        key = self.make_and_validate_key(key, version=version)
+        if not self._base_set("set", key, value, timeout):  # False only when refused
+            faults.mark_writes_refused()
+
     def add(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None) -> bool:
+        if faults.writes_refused():
+            return False
         try:
-            with self._row_lock(key, version):
-                return super().add(key, value, timeout, version)
+            with self._row_lock(key, version) as (_, _, expires):
+                added = super().add(key, value, timeout, version)
+            if not added and expires is None:  # no row, yet not added: the insert was refused
+                faults.mark_writes_refused()
+            return added
         except DatabaseError:
             # As in Django's own set() and add(): a write the database refuses (disk full,
             # locked, read-only) is "not added", never an error, so reads that cache
             # something keep working (services/faults.py). Counters then fail in incr().
+            faults.mark_writes_refused()
             return False
 
     def incr(self, key, delta=1, version=None) -> int:
+        if faults.writes_refused():
+            raise DatabaseError("Not counted: the database refused a write in this request.")
         with self._row_lock(key, version) as (cursor, full_key, expires):
             value = super().incr(key, delta, version)  # get + set, under the lock
             quote = cursor.db.ops.quote_name

@@ -73,6 +73,23 @@ def mark_database_failed() -> None:
         _failed_in_this_request.set(True)
 
 
+# Likewise for writes made in passing by a read (counters, cache entries): once the database
+# has refused one, the rest of the request skips them instead of waiting for each (SQLite
+# waits DB_STATEMENT_TIMEOUT for a lock every time).
+_writes_refused_in_this_request: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "writes_refused", default=None
+)
+
+
+def writes_refused() -> bool:
+    return _writes_refused_in_this_request.get() is True
+
+
+def mark_writes_refused() -> None:
+    if _writes_refused_in_this_request.get() is not None:
+        _writes_refused_in_this_request.set(True)
+
+
 def is_unavailable(exc: BaseException | None) -> bool:
     """Whether an error means the database or the shared cache cannot be reached (or ended a
     statement that took too long), rather than a fault in our code."""
@@ -99,10 +116,14 @@ def best_effort(what: str, write: Callable[[], object]) -> None:
     The savepoint keeps a failed write from spoiling a transaction around it."""
     from django.db import transaction
 
+    if writes_refused():
+        logger.warning("Skipped %s: the database refused a write earlier in this request.", what)
+        return
     try:
         with transaction.atomic():
             write()
     except DatabaseError as exc:
+        mark_writes_refused()
         # The error's class only: its message may quote the values being written.
         logger.warning("Skipped %s: the database refused the write (%s).", what, type(exc).__name__)
 
@@ -180,20 +201,20 @@ def guard_query(execute, sql, params, many, context):
 
 
 class DatabaseDeadlineMiddleware:
-    """Bounds every PostgreSQL query of a web request (see the module's docstring)."""
+    """Bounds every PostgreSQL query of a web request, and marks where a request begins and
+    ends for "not again in this request" (see the module's docstring)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         connection = connections["default"]
-        if connection.vendor != "postgresql":
-            return self.get_response(request)
-        fresh = _failed_in_this_request.set(False)
+        fresh = _failed_in_this_request.set(False), _writes_refused_in_this_request.set(False)
         try:
-            if not settings.DB_STATEMENT_TIMEOUT:
+            if connection.vendor != "postgresql" or not settings.DB_STATEMENT_TIMEOUT:
                 return self.get_response(request)
             with connection.execute_wrapper(guard_query):
                 return self.get_response(request)
         finally:
-            _failed_in_this_request.reset(fresh)
+            _failed_in_this_request.reset(fresh[0])
+            _writes_refused_in_this_request.reset(fresh[1])

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from services import faults
 from services.clients import client_ip, hit
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,12 @@ class SharedCounterMixin:
             return True
         window = int(self.timer() // self.duration)
         self.window_ends_at = (window + 1) * self.duration
+        if faults.writes_refused():
+            return True  # as below: the database refused a write earlier in this request
         try:
             count = hit(f"{key}:{window}", self.duration)
         except (DatabaseError, ValueError) as exc:
+            faults.mark_writes_refused()
             # The database cache refused the write (disk full, locked, read-only), raising,
             # or silently so that the count it then increments is missing (ValueError): a
             # read never depends on a write, so it goes on uncounted. A database that is

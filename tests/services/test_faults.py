@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from engagement.models import SearchAggregate
@@ -261,6 +262,28 @@ def test_search_service_page_and_api_read_succeed_when_writes_are_refused(
     skipped = [r.getMessage() for r in caplog.records if "Skipped" in r.getMessage()]
     assert skipped
     assert all("Paisley" not in message for message in skipped)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "SELECT ... FOR UPDATE")
+
+
+def _writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().upper().startswith(WRITES[:3]) or "FOR UPDATE" in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("path", ["/search/?near=Paisley", "/api/v1/services/?near=Paisley"])
+def test_once_a_write_is_refused_a_read_tries_no_more_in_that_request(
+    listing, database_cache, writes_refused, path
+):
+    """On SQLite each refused write first waits DB_STATEMENT_TIMEOUT for the lock: a page
+    that tried its counter, its cache entries and two rate limits would wait for each."""
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(path).status_code == 200
+    assert len(_writes(queries)) == 1, _writes(queries)
 
 
 def test_searches_are_still_counted_when_writes_are_allowed(client, listing):
