@@ -8,6 +8,7 @@ reverse() itself."""
 
 import re
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 
