@@ -33,7 +33,6 @@ urlpatterns = [
     ),
     path("suggest/", views_feedback.suggest_service, name="suggest"),
     path("suggest/sent/", views_feedback.suggest_sent, name="suggest_sent"),
-    # Keeping listings up to date
     # Email alerts about new support
     path("alerts/", views_alerts.sign_up, name="alerts"),
     path("alerts/check-your-email/", views_alerts.check_email, name="alert_check_email"),
@@ -47,6 +46,7 @@ urlpatterns = [
         "alerts/renew/<str:token>/", views_alerts.confirm, {"purpose": "renew"}, name="alert_renew"
     ),
     path("alerts/unsubscribe/<str:token>/", views_alerts.unsubscribe, name="alert_unsubscribe"),
+    # Keeping listings up to date
     path("still-correct/<str:token>/", views_reviews.still_correct, name="still_correct"),
     path("dashboard/", views_reviews.dashboard, name="dashboard"),
     path(
