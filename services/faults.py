@@ -10,6 +10,9 @@
   second attempt would add its own wait (a page, the cache and the rate limits may all use
   the database). The PostgreSQL backend (services/database/) refuses new connections at once
   for the rest of that request.
+- Writes a read makes in passing (search counters, cache entries, rate-limit counts) are
+  best-effort: when the database refuses one (disk full, locked, read-only), the read goes on,
+  and the rest of the request skips such writes instead of waiting for each.
 - Every exception that escapes a view or a middleware reaches the 500 handler
   (services/views/pages.py), which asks `is_unavailable` and answers with
   `unavailable_response`: a 503 page carrying the crisis numbers (templates/503.html, which
