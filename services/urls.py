@@ -8,9 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("services/<slug:slug>/", views.service, name="service"),
-    path(
-        "services/<slug:slug>/calendar.ics", views.service_calendar, name="service_calendar"
-    ),
+    path("services/<slug:slug>/calendar.ics", views.service_calendar, name="service_calendar"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
     path("embed/", views.embed, name="embed"),
     path("embed/help/", views.embed_help, name="embed_help"),
