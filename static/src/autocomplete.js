@@ -11,6 +11,7 @@ import autocompleteModule from "accessible-autocomplete";
 const accessibleAutocomplete = autocompleteModule.default || autocompleteModule;
 const MIN_LENGTH = 2;
 const DELAY_MS = 150;
+const QUIET_MS = 300;
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 const escapeHtml = (text) => String(text ?? "").replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
@@ -133,8 +134,30 @@ function enhance(original) {
     }
 }
 
-for (const input of document.querySelectorAll("input[data-place-suggestions]")) {
-    if (input.form && input.id) {
+// Taking over a box someone is typing in could drop a key pressed at that moment, so wait
+// for a pause in their typing first. Enter before then submits the plain form as usual.
+function whenQuiet(input, callback) {
+    if (document.activeElement !== input) {
+        callback();
+        return;
+    }
+    let timer = null;
+    const done = () => {
+        input.removeEventListener("keydown", wait);
+        input.removeEventListener("input", wait);
+        callback();
+    };
+    const wait = () => {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(done, QUIET_MS);
+    };
+    input.addEventListener("keydown", wait);
+    input.addEventListener("input", wait);
+    wait();
+}
+
+function enhanceSafely(input) {
+    if (input.isConnected) {
         try {
             enhance(input);
         } catch (error) {
@@ -143,5 +166,11 @@ for (const input of document.querySelectorAll("input[data-place-suggestions]")) 
                 input.previousElementSibling.remove();
             console.error(error);
         }
+    }
+}
+
+for (const input of document.querySelectorAll("input[data-place-suggestions]")) {
+    if (input.form && input.id) {
+        whenQuiet(input, () => enhanceSafely(input));
     }
 }
