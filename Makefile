@@ -10,12 +10,13 @@ BIN := $(VENV)/bin
 RUN_ENV := DEMO_MODE=true HTTPS=false PORT=$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test assets static bench lint format lock clean
+.PHONY: help run test install install-test assets static bench loadtest lint format lock clean
 
 help:
 	@echo "make run    - set up everything and serve the demo site on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test requirements and run the whole test suite"
 	@echo "make bench  - load a large data set and print page timings (see README)"
+	@echo "make loadtest - serve the bench data with gunicorn and load it with locust (see README)"
 	@echo "make lint   - ruff check and format check"
 
 $(BIN)/python:
@@ -67,6 +68,12 @@ test: install-test assets
 bench: install-test static
 	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) DB_STATEMENT_TIMEOUT=0 ALLOWED_HOSTS=testserver $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) DB_STATEMENT_TIMEOUT=0 ALLOWED_HOSTS=testserver $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Concurrent load (locust) on the app served by gunicorn as `make run` serves it, on the bench
+# data (loaded first if missing; BENCH_ARGS as for bench). LOADTEST_SECONDS per run, LOADTEST_USERS.
+loadtest: install-test static
+	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) DB_STATEMENT_TIMEOUT=0 ALLOWED_HOSTS=testserver $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATA_DIR=$${DATA_DIR:-data/bench} $(RUN_ENV) DB_STATEMENT_TIMEOUT=0 $(BIN)/python manage.py loadtest $(BENCH_ARGS) --seconds $${LOADTEST_SECONDS:-60} --users $${LOADTEST_USERS:-50}
 
 lint: install-test
 	$(BIN)/ruff check .

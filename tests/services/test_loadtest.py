@@ -1,0 +1,88 @@
+"""`make loadtest` keeps working: its locust load, for a few seconds against gunicorn serving a
+tiny directory, sends every kind of request and none of them fails."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from services import bench
+from services.loadtest import plan, run
+from services.models import OrganisationToken
+from tests.services.test_served_faults import free_port
+
+
+def served_database(data_dir: Path) -> str:
+    """DATABASE_URL for a server process to see this test's committed rows: PostgreSQL's test
+    database itself, or a file copy of SQLite's in-memory one (in `data_dir`, where the app looks
+    when DATABASE_URL is empty)."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        return f"postgresql://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    copy = sqlite3.connect(data_dir / "recovery_directory.sqlite3")
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    return ""
+
+
+@pytest.fixture
+def served_copy(transactional_db, tmp_path):
+    """gunicorn (one worker) serving this test's database, with bench data in it."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():  # pages need collected static files when DEBUG is off
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--ignore", "src",
+             "--verbosity", "0"],
+            cwd=settings.BASE_DIR, check=True, timeout=120,
+        )  # fmt: skip
+    bench.load(services=60, locations=90, out=lambda line: None)
+    plan_path = tmp_path / "plan.json"
+    plan.build(plan_path)
+    env = {
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": served_database(tmp_path),
+        # The test database has no cache table; one worker, so a process's own cache is shared.
+        "CACHE_URL": "locmem://",
+        "DEBUG": "false",
+    }
+    server = run.Server(free_port(8900, 8999), 1, tmp_path / "server.log", env)
+    try:
+        server.wait_until_up(seconds=60)
+        yield server, plan_path
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_kind_of_request_runs_and_none_fails(served_copy, tmp_path):
+    server, plan_path = served_copy
+    classes = [*run.READERS, "Writer"]
+    figures = run.run_locust(server.base, plan_path, classes, 10, 5, tmp_path / "mix")
+
+    by_name = {f.name: f for f in figures}
+    assert set(by_name) == {"home", "search", "service page", "api services", "api write"}
+    for kind in by_name.values():
+        assert kind.requests > 0, kind
+        assert kind.failures == 0, (kind, run.failures(tmp_path / "mix"))
+    table = run.report("Mix", figures, baseline=by_name["home"].per_second)
+    assert "x home" in table
+    assert "search" in table
+
+
+def test_the_writer_token_belongs_to_a_bench_organisation_and_is_revoked_after(db, tmp_path):
+    bench.load(services=60, locations=90, out=lambda line: None)
+    built = plan.build(tmp_path / "plan.json")
+    token = OrganisationToken.objects.active().get()
+    assert token.organisation.name.startswith(bench.BENCH_PREFIX)
+    assert str(token.organisation.services.get(pk=built["writer"]["service_id"]).pk)
+    assert (tmp_path / "plan.json").stat().st_mode & 0o077 == 0
+
+    plan.revoke_tokens()
+
+    assert not OrganisationToken.objects.active().exists()
