@@ -89,9 +89,16 @@ class Server:
             if self.process.poll() is not None:
                 break
             if answers(self.base + "/healthz"):
-                return
+                break
             time.sleep(0.5)
-        raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+        else:
+            raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped:\n{self.log.read_text()[-3000:]}")
+        # Alive is not enough: pending migrations or a cache that does not answer would turn
+        # the whole run into failures.
+        if not answers(self.base + "/readyz"):
+            raise RuntimeError(f"The app is not ready ({self.base}/readyz): migrate first?")
 
     def stop(self) -> None:
         if self.process.poll() is None:
