@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from services import bench
@@ -86,3 +87,23 @@ def test_the_writer_token_belongs_to_a_bench_organisation_and_is_revoked_after(d
     plan.revoke_tokens()
 
     assert not OrganisationToken.objects.active().exists()
+
+
+def test_the_report_gives_each_kind_against_the_home_page_of_the_same_run_and_the_baseline():
+    figures = [
+        run.Figures("home", 1000, 0, 100.0, 20, 40, 60),
+        run.Figures("search", 200, 3, 20.0, 300, 700, 900),
+    ]
+
+    table = run.report("Mix", figures, baseline=200.0).splitlines()
+
+    assert table[1].split() == [
+        "kind", "requests", "req/s", "p50", "ms", "p95", "ms", "p99", "ms", "failures",
+        "x", "home", "x", "base",
+    ]  # fmt: skip
+    assert table[3].split() == ["search", "200", "20.0", "300", "700", "900", "3", "0.20", "0.10"]
+
+
+def test_loadtest_refuses_too_few_users_with_a_message(db):
+    with pytest.raises(CommandError, match="--users must be between 5 and 1000"):
+        call_command("loadtest", users=2, seconds=5)
