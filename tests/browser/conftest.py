@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.helpers import PAISLEY
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -25,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PAISLEY = (55.8456, -4.4239)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are
 # still synchronous and safe here.

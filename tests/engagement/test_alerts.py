@@ -17,12 +17,11 @@ from engagement.models import AlertSubscription
 from services.models import Organisation, Service, ServiceType
 from tests.factories import LocationFactory, OrganisationFactory, ServiceAtLocationFactory
 from tests.factories import ServiceFactory as BaseServiceFactory
+from tests.helpers import KIRKCALDY, PAISLEY
 
 pytestmark = pytest.mark.django_db
 
-PAISLEY = (55.8456, -4.4239)
 JOHNSTONE = (55.8346, -4.5027)  # about 5 km west of Paisley
-KIRKCALDY = (56.1168, -3.1600)  # about 85 km away
 SIGN_UP = {
     "email": "morag@example.org",
     "near": "Paisley",

@@ -8,10 +8,9 @@ import pytest
 
 from services.models import Area, ServiceType
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
+from tests.helpers import PAISLEY
 
 pytestmark = pytest.mark.django_db
-
-PAISLEY = (55.8456, -4.4239)
 
 
 def frame_ancestors(response) -> str:

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services.filters import FACET_PARAMETERS, VOCABULARY_PARAMETERS, ServiceFilterSet
-from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.geo.resolve import LocationKind
 from services.models import (
     AccessibilityFeature,
@@ -25,33 +24,15 @@ from services.models import (
 from services.vocabulary_loader import registry
 from tests.factories import (
     CourseRunFactory,
-    LocationFactory,
     OrganisationFactory,
     ScheduleFactory,
-    ServiceAtLocationFactory,
     ServiceFactory,
 )
+from tests.helpers import PAISLEY, located, north_of
 
 pytestmark = pytest.mark.django_db
 
-PAISLEY = (55.8456, -4.4239)
 UTC = datetime.UTC
-
-
-def north_of(point: tuple[float, float], km: float) -> tuple[float, float]:
-    return point[0] + km / KM_PER_DEGREE_LATITUDE, point[1]
-
-
-def located(service=None, point=PAISLEY, council="renfrewshire", **service_fields):
-    service = service or ServiceFactory(**service_fields)
-    location = LocationFactory(
-        organisation=service.organisation,
-        latitude=point[0],
-        longitude=point[1],
-        council_area=Area.objects.get(slug=council),
-    )
-    ServiceAtLocationFactory(service=service, location=location)
-    return service
 
 
 def names(queryset) -> list[str]:
@@ -296,11 +277,11 @@ def test_open_now_follows_fortnightly_and_monthly_rules():
 
 
 def test_results_near_a_point_are_nearest_first_and_limited_by_radius():
-    located(name="Far", point=north_of(PAISLEY, 8))
-    located(name="Near", point=north_of(PAISLEY, 1))
-    located(name="Too far", point=north_of(PAISLEY, 30))
-    two_places = located(name="Two places", point=north_of(PAISLEY, 20))
-    located(two_places, point=north_of(PAISLEY, 4))
+    located(name="Far", point=north_of(8))
+    located(name="Near", point=north_of(1))
+    located(name="Too far", point=north_of(30))
+    two_places = located(name="Two places", point=north_of(20))
+    located(two_places, point=north_of(4))
 
     filterset = search(lat=str(PAISLEY[0]), lon=str(PAISLEY[1]))
 
@@ -311,7 +292,7 @@ def test_results_near_a_point_are_nearest_first_and_limited_by_radius():
 
 @pytest.mark.parametrize(("km", "included"), [(9.9, True), (10.1, False)])
 def test_radius_edge(km, included):
-    located(name="Edge", point=north_of(PAISLEY, km))
+    located(name="Edge", point=north_of(km))
 
     assert bool(found(lat=PAISLEY[0], lon=PAISLEY[1])) is included
     assert found(lat=PAISLEY[0], lon=PAISLEY[1], radius_km="10.2") == {"Edge"}
@@ -335,7 +316,7 @@ def test_national_and_remote_services_form_their_own_group():
     for_renfrewshire.areas.add(Area.objects.get(slug="renfrewshire"))
     for_fife = ServiceFactory(name="Phone, Fife only")
     for_fife.areas.add(Area.objects.get(slug="fife"))
-    located(name="Elsewhere", point=north_of(PAISLEY, 50))
+    located(name="Elsewhere", point=north_of(50))
     Postcode.objects.create(
         postcode="PA1 1AA",
         district="PA1",
@@ -375,16 +356,16 @@ def test_without_a_location_local_and_national_services_are_one_list_in_name_ord
 def test_listings_overdue_for_review_come_after_fresher_ones_in_every_order(settings):
     settings.STALE_LISTING_MONTHS = 12
     now = timezone.now()
-    located(name="A stale near", point=north_of(PAISLEY, 1), last_checked_at=None)
-    located(name="B fresh far", point=north_of(PAISLEY, 5), last_checked_at=now)
+    located(name="A stale near", point=north_of(1), last_checked_at=None)
+    located(name="B fresh far", point=north_of(5), last_checked_at=now)
     located(
         name="C old far",
-        point=north_of(PAISLEY, 6),
+        point=north_of(6),
         last_checked_at=now - datetime.timedelta(days=400),
     )
     located(
         name="D recent near",
-        point=north_of(PAISLEY, 2),
+        point=north_of(2),
         last_checked_at=now - datetime.timedelta(days=20),
     )
     near = {"lat": PAISLEY[0], "lon": PAISLEY[1]}
@@ -492,7 +473,7 @@ def _facet_fixture():
     for number, (types, modes, audiences, routes) in enumerate(rows):
         service = located(
             name=f"S{number}",
-            point=north_of(PAISLEY, number),
+            point=north_of(number),
             types=ServiceType.objects.filter(slug__in=types),
             delivery_modes=DeliveryMode.objects.filter(slug__in=modes),
         )
@@ -555,7 +536,7 @@ def test_a_search_takes_the_same_number_of_queries_for_5_or_40_results(
 ):
     def add_services(count):
         for number in range(count):
-            service = located(name=f"Test {number}", point=north_of(PAISLEY, number / 10))
+            service = located(name=f"Test {number}", point=north_of(number / 10))
             ScheduleFactory(service=service, weekday=1)
             ServiceFactory(name=f"National {number}", is_national=True)
 

@@ -1,7 +1,6 @@
 """Organisation pages and browsing by council area or health board."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -14,6 +13,7 @@ from tests.factories import (
     ServiceAtLocationFactory,
     ServiceFactory,
 )
+from tests.helpers import result_names
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,6 @@ def get(client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status
     return response.content.decode()
-
-
-def result_names(html: str) -> list[str]:
-    link = r'<a class="ds_search-result__link" href="/services/[^"]+/">([^<]+)</a>'
-    return re.findall(link, html)
 
 
 def located_in(council: str, organisation=None, **fields) -> Service:

@@ -14,9 +14,7 @@ from django.http import QueryDict
 
 from services import search as search_module
 from services.filters import FACET_PARAMETERS, ServiceFilterSet
-from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.models import (
-    AccessibilityFeature,
     AccessRoute,
     Area,
     Audience,
@@ -28,17 +26,14 @@ from services.models import (
     ServiceType,
 )
 from tests.factories import (
-    LocationFactory,
     OrganisationFactory,
     ScheduleFactory,
-    ServiceAtLocationFactory,
     ServiceFactory,
 )
+from tests.helpers import KIRKCALDY, PAISLEY, located, north_of
 
 pytestmark = pytest.mark.django_db
 
-PAISLEY = (55.8456, -4.4239)
-KIRKCALDY = (56.1168, -3.1600)
 GLASGOW = (55.8609, -4.2514)
 # A Tuesday evening in Scotland (winter: clock time is UTC).
 MOMENT = datetime.datetime(2026, 1, 13, 19, 0, tzinfo=datetime.UTC)
@@ -49,25 +44,9 @@ MORNING = {"opens_at": datetime.time(10), "closes_at": datetime.time(12)}
 NEAR = f"lat={PAISLEY[0]}&lon={PAISLEY[1]}"
 
 
-def north_of(km: float, point: tuple[float, float] = PAISLEY) -> tuple[float, float]:
-    return point[0] + km / KM_PER_DEGREE_LATITUDE, point[1]
-
-
 def east_of(km: float, point: tuple[float, float] = PAISLEY) -> tuple[float, float]:
     # Good enough at Paisley's latitude: 1 degree of longitude is about 62.6 km there.
     return point[0], point[1] + km / 62.6
-
-
-def located(service, point=PAISLEY, council="renfrewshire", accessibility=()):
-    location = LocationFactory(
-        organisation=service.organisation,
-        latitude=point[0],
-        longitude=point[1],
-        council_area=Area.objects.get(slug=council),
-    )
-    location.accessibility.set(AccessibilityFeature.objects.filter(slug__in=accessibility))
-    ServiceAtLocationFactory(service=service, location=location)
-    return location
 
 
 def service(

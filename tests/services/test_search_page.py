@@ -17,7 +17,6 @@ from django.utils.html import escape
 from engagement.models import SearchAggregate
 from services import search_index
 from services.geo import placenames
-from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.models import (
     Area,
     CourseRun,
@@ -29,16 +28,14 @@ from services.models import (
 from services.vocabulary_loader import registry
 from tests.factories import (
     CourseRunFactory,
-    LocationFactory,
     ScheduleFactory,
-    ServiceAtLocationFactory,
     ServiceFactory,
 )
+from tests.helpers import PAISLEY, located, north_of, result_names
 
 pytestmark = pytest.mark.django_db
 
 PLACES = Path(__file__).resolve().parent.parent / "data" / "places_sample.csv"
-PAISLEY = (55.8456, -4.4239)
 # A Monday at 10:00 in Scotland (winter: UTC).
 MONDAY = datetime.datetime(2026, 1, 12, 10, 0, tzinfo=datetime.UTC)
 
@@ -64,28 +61,10 @@ def _paisley_postcode():
     )
 
 
-def north_of(km: float) -> tuple[float, float]:
-    return PAISLEY[0] + km / KM_PER_DEGREE_LATITUDE, PAISLEY[1]
-
-
-def located(km: float = 0.0, **fields) -> Service:
-    service = ServiceFactory(**fields)
-    lat, lon = north_of(km)
-    location = LocationFactory(organisation=service.organisation, latitude=lat, longitude=lon)
-    ServiceAtLocationFactory(service=service, location=location)
-    return service
-
-
 def get(client, query: str = "", status: int = 200) -> str:
     response = client.get(f"/search/{query}")
     assert response.status_code == status
     return response.content.decode()
-
-
-def result_names(html: str) -> list[str]:
-    return re.findall(
-        r'<a class="ds_search-result__link" href="/services/[^"]+/">([^<]+)</a>', html
-    )
 
 
 def section(html: str, heading_id: str) -> str:
@@ -160,9 +139,9 @@ def test_keyword_and_day_filters_work_through_the_page(client):
 
 
 def test_results_near_a_postcode_show_distances_nearest_first(client):
-    located(5.0, name="Five km away")
-    located(1.2, name="Just over a km away")
-    located(30.0, name="Too far")
+    located(point=north_of(5.0), name="Five km away")
+    located(point=north_of(1.2), name="Just over a km away")
+    located(point=north_of(30.0), name="Too far")
 
     html = get(client, "?near=PA1+1AA")
 
@@ -174,13 +153,13 @@ def test_results_near_a_postcode_show_distances_nearest_first(client):
 
 
 def test_a_service_at_the_searched_point_is_less_than_a_tenth_of_a_km_away(client):
-    located(0.0, name="Right here")
+    located(point=north_of(0.0), name="Right here")
 
     assert "<strong>Less than 0.1 km away</strong>" in get(client, "?near=PA1+1AA")
 
 
 def test_national_services_are_a_separate_labelled_group_without_distances(client):
-    located(2.0, name="Local group")
+    located(point=north_of(2.0), name="Local group")
     ServiceFactory(name="National helpline", is_national=True)
 
     html = get(client, "?near=PA1+1AA")
@@ -194,7 +173,7 @@ def test_national_services_are_a_separate_labelled_group_without_distances(clien
 
 
 def test_hiding_national_services_leaves_only_local_ones(client):
-    located(2.0, name="Local group")
+    located(point=north_of(2.0), name="Local group")
     ServiceFactory(name="National helpline", is_national=True)
 
     html = get(client, "?near=PA1+1AA&include_national=false")
@@ -204,7 +183,9 @@ def test_hiding_national_services_leaves_only_local_ones(client):
 
 
 def test_cards_show_type_access_lived_experience_next_session_intake_and_last_checked(client):
-    service = located(1.0, name="Hearing voices group", intake_status=Service.Intake.WAITING_LIST)
+    service = located(
+        point=north_of(1.0), name="Hearing voices group", intake_status=Service.Intake.WAITING_LIST
+    )
     service.lived_experience.add(LivedExperienceInvolvement.objects.get(slug="peer-led"))
     service.lived_experience.add(LivedExperienceInvolvement.objects.get(slug="none-stated"))
     ScheduleFactory(service=service, weekday=1)  # Tuesdays 6–8pm
@@ -258,8 +239,8 @@ def test_a_course_session_is_only_shown_within_its_run(client):
 
 def test_stale_listings_come_after_fresh_ones_and_say_so(client):
     now = timezone.now()
-    old = located(1.0, name="Aardvark old listing")
-    fresh = located(3.0, name="Zebra fresh listing")
+    old = located(point=north_of(1.0), name="Aardvark old listing")
+    fresh = located(point=north_of(3.0), name="Zebra fresh listing")
     Service.objects.filter(pk=old.pk).update(last_checked_at=now - datetime.timedelta(days=400))
     Service.objects.filter(pk=fresh.pk).update(last_checked_at=now)
 
@@ -271,8 +252,8 @@ def test_stale_listings_come_after_fresh_ones_and_say_so(client):
 
 def test_sort_by_name_and_recently_checked(client):
     now = timezone.now()
-    near = located(1.0, name="Zebra near")
-    far = located(5.0, name="Aardvark far")
+    near = located(point=north_of(1.0), name="Zebra near")
+    far = located(point=north_of(5.0), name="Aardvark far")
     Service.objects.filter(pk=near.pk).update(last_checked_at=now - datetime.timedelta(days=9))
     Service.objects.filter(pk=far.pk).update(last_checked_at=now - datetime.timedelta(days=20))
 
@@ -293,7 +274,7 @@ def test_distance_sorting_is_only_offered_with_a_location(client):
 
 
 def test_no_results_offers_wider_radius_national_services_and_removing_each_filter(client):
-    located(40.0, name="Far away")
+    located(point=north_of(40.0), name="Far away")
 
     html = get(client, "?near=PA1+1AA&radius_km=10&include_national=false&free=true&day=mon")
 
@@ -315,7 +296,7 @@ def test_no_results_offers_wider_radius_national_services_and_removing_each_filt
 
 
 def test_widening_the_radius_from_the_help_link_finds_the_service(client):
-    located(40.0, name="Far away")
+    located(point=north_of(40.0), name="Far away")
 
     assert result_names(get(client, "?near=PA1+1AA&radius_km=50")) == ["Far away"]
 
@@ -343,7 +324,7 @@ def test_an_ambiguous_place_asks_which_one_with_links(client):
 
 
 def test_coordinates_from_use_my_location_are_kept_in_the_form(client):
-    located(1.0, name="Close by")
+    located(point=north_of(1.0), name="Close by")
 
     html = get(client, f"?lat={PAISLEY[0]}&lon={PAISLEY[1]}")
 
@@ -409,7 +390,7 @@ def test_pagination_keeps_the_search_and_filters(client):
 def _seed(count: int) -> None:
     peer_led = LivedExperienceInvolvement.objects.get(slug="peer-led")
     for number in range(count):
-        service = located(number % 9, name=f"Group {number:02d}")
+        service = located(point=north_of(number % 9), name=f"Group {number:02d}")
         service.lived_experience.add(peer_led)
         ScheduleFactory(service=service, weekday=number % 7)
         ScheduleFactory(service=service, weekday=(number + 3) % 7)
@@ -482,7 +463,7 @@ def test_a_search_with_errors_or_an_unknown_place_is_not_counted(client):
 
 
 def test_searched_text_and_coordinates_are_not_logged(client, caplog):
-    located(1.0)
+    located(point=north_of(1.0))
 
     with caplog.at_level("DEBUG"):
         get(client, "?near=PA1+1AA&q=voices")

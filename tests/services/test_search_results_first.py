@@ -11,12 +11,11 @@ from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.models import ServiceType
 from services.nearest import nearest_in_person
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
+from tests.helpers import located, north_of, result_names
 from tests.services.test_search_page import (  # noqa: F401 - fixtures used by every test
     _paisley_postcode,
     _sample_places,
     get,
-    located,
-    result_names,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def nearest_box(html: str) -> str:
 
 
 def test_a_search_folds_the_form_into_a_closed_one_line_summary(client):
-    located(2.0, name="Close by")
+    located(point=north_of(2.0), name="Close by")
 
     html = get(client, "?near=PA1+1AA&radius_km=5&q=walk")
 
@@ -66,7 +65,7 @@ def test_the_search_form_is_open_when_the_place_was_not_found(client):
 
 
 def test_the_search_form_is_open_before_anything_is_searched_for(client):
-    located(2.0, name="Close by")
+    located(point=north_of(2.0), name="Close by")
 
     html = get(client, "")
 
@@ -75,7 +74,7 @@ def test_the_search_form_is_open_before_anything_is_searched_for(client):
 
 
 def test_the_count_comes_before_the_filters_and_the_first_result(client):
-    located(2.0, name="Close by")
+    located(point=north_of(2.0), name="Close by")
 
     html = get(client, "?near=PA1+1AA")
 
@@ -84,7 +83,9 @@ def test_the_count_comes_before_the_filters_and_the_first_result(client):
 
 
 def test_card_facts_are_written_as_label_and_value(client):
-    located(2.0, name="Close by", types=list(ServiceType.objects.filter(slug="drop-in")))
+    located(
+        point=north_of(2.0), name="Close by", types=list(ServiceType.objects.filter(slug="drop-in"))
+    )
 
     html = get(client, "?near=PA1+1AA")
 
@@ -151,7 +152,7 @@ def test_the_nearest_support_matches_the_other_filters(client):
 
 
 def test_nothing_in_person_within_200_km_offers_no_nearest_support(client):
-    located(0.0, name="Paisley group")  # about 350 km from Kirkwall
+    located(point=north_of(0.0), name="Paisley group")  # about 350 km from Kirkwall
 
     html = get(client, "?near=Kirkwall")
 
@@ -160,7 +161,7 @@ def test_nothing_in_person_within_200_km_offers_no_nearest_support(client):
 
 
 def test_services_near_the_place_offer_no_nearest_support(client):
-    located(2.0, name="Close by")
+    located(point=north_of(2.0), name="Close by")
 
     assert 'id="nearest-support"' not in get(client, "?near=PA1+1AA")
 
@@ -188,7 +189,7 @@ def test_nearest_in_person_is_none_without_a_place():
 
 
 def test_card_distances_say_as_the_crow_flies(client):
-    located(1.2, name="Close by")
+    located(point=north_of(1.2), name="Close by")
 
     assert "<strong>1.2 km away</strong> as the crow flies" in get(client, "?near=PA1+1AA")
 
