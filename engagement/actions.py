@@ -4,9 +4,10 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
 from services.models import Organisation, Service
+from services.slugs import unique_slug
 
 from . import emails
 from .models import LinkWorkerProfile, ProblemReport, Referral, ReferralEvent, Suggestion
@@ -117,14 +118,6 @@ def resolve_problem_report(report: ProblemReport, *, by, tell_reporter: bool) ->
     return told
 
 
-def _unique_slug(model, text: str) -> str:
-    base = slugify(text)[:180] or "draft"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def draft_from_suggestion(suggestion: Suggestion) -> Service:
     """A draft organisation and an inactive service for moderators to complete and review."""
@@ -132,12 +125,12 @@ def draft_from_suggestion(suggestion: Suggestion) -> Service:
     organisation = Organisation.objects.filter(name__iexact=org_name).first()
     if organisation is None:
         organisation = Organisation.objects.create(
-            name=org_name, slug=_unique_slug(Organisation, org_name), is_verified=False
+            name=org_name, slug=unique_slug(Organisation, org_name), is_verified=False
         )
     service = Service.objects.create(
         organisation=organisation,
         name=suggestion.name,
-        slug=_unique_slug(Service, suggestion.name),
+        slug=unique_slug(Service, suggestion.name),
         summary=Truncator(suggestion.description).chars(200),
         description=(
             f"{suggestion.description}\n\nWhere (as suggested): {suggestion.where}\n"

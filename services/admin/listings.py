@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from services.api.actions import unique_service_slug
 from services.models import (
     CourseRun,
     DeliveryMode,
@@ -18,6 +17,7 @@ from services.models import (
     ServiceAtLocation,
 )
 from services.permissions import is_moderator
+from services.slugs import unique_slug
 
 from .base import OrganisationScopedAdmin, ScopedInlineMixin
 from .conflicts import VERSION_FIELD, VersionedForm
@@ -277,7 +277,7 @@ class ServiceAdmin(OrganisationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.slug = unique_service_slug(obj.name)
+            obj.slug = unique_slug(Service, obj.name)
         if change and MARK_CHECKED in request.POST:
             obj.last_checked_at = timezone.now()
             obj.last_checked_by = request.user

@@ -4,25 +4,8 @@ models' own `full_clean()` (the admin's rules); these functions only save."""
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from services.models import Location, Schedule, Service, ServiceAtLocation
-
-SLUG_MAX = 200
-
-
-def unique_service_slug(name: str, exclude_pk=None) -> str:
-    """A slug for a new service: its name, with -2, -3… added if that is taken."""
-    base = slugify(name)[: SLUG_MAX - 6] or "service"
-    taken = set(
-        Service.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def _apply(instance, fields: Mapping) -> None:

@@ -23,6 +23,7 @@ from services.models import (
     Service,
     ServiceType,
 )
+from services.slugs import unique_slug
 
 from . import actions
 from .serializers import LocationSerializer, ScheduleSerializer, ServiceDetailSerializer
@@ -124,7 +125,7 @@ class ServiceWriteSerializer(ModelCleanSerializer):
     def prepare(self, candidate, attrs: dict) -> None:
         candidate.organisation = self.organisation
         if not attrs.get("slug") and attrs.get("name"):
-            attrs["slug"] = actions.unique_service_slug(attrs["name"])
+            attrs["slug"] = unique_slug(Service, attrs["name"])
 
     def save_service(self, service: Service, attrs: dict) -> Service:
         fields, relations = self.split(attrs)

@@ -1,0 +1,21 @@
+"""One rule for the slug of a new row, used by the admin, the API, suggestions made into drafts
+and HSDS imports."""
+
+from django.db.models import Model
+from django.utils.text import slugify
+
+# Room kept at the end of the slug field for "-2", "-3"… when the plain slug is taken.
+SUFFIX_ROOM = 10
+
+
+def unique_slug(model: type[Model], name: str, wanted: str = "") -> str:
+    """A slug for a new `model` row called `name`: `wanted` (when given) or the name made into a
+    slug, cut to fit, then -2, -3… added while another row has it. A name with nothing slugify
+    keeps (only punctuation, say) gives the model's name instead, e.g. "service"."""
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(wanted or name)[: max_length - SUFFIX_ROOM] or model._meta.model_name
+    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
