@@ -142,11 +142,3 @@ def draft_from_suggestion(suggestion: Suggestion) -> Service:
     suggestion.draft_service = service
     suggestion.save(update_fields=["status", "draft_service"])
     return service
-
-
-@transaction.atomic
-def mark_listing_checked(*, service: Service, user, reason: str) -> None:
-    """Record that `user` confirmed the listing is correct today, in its history."""
-    service._history_user = user
-    service._change_reason = reason
-    service.mark_checked(user)

@@ -20,7 +20,6 @@ from services.models import Service
 from services.models.organisations import OrganisationMembership
 
 from . import emails
-from .actions import mark_listing_checked
 from .models import ReviewReminder
 
 TOKEN_SALT = "engagement.reminders.still-correct"
@@ -75,7 +74,7 @@ def resolve_token(token: str) -> tuple[Service, "object"]:
 def confirm_still_correct(*, service: Service, user) -> None:
     """One click from a reminder email: the listing is checked today, by the member the email
     was sent to, recorded in the listing's history."""
-    mark_listing_checked(service=service, user=user, reason=CHECKED_REASON)
+    service.mark_checked(user, CHECKED_REASON)
 
 
 @dataclass

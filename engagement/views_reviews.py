@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from services.models import Organisation, Service
 from services.permissions import can_edit_organisation, is_moderator, organisation_ids_for
 
-from .actions import mark_listing_checked
 from .dashboard import OrganisationChoiceForm, dashboard_services
 from .reminders import InvalidLink, confirm_still_correct, link_max_age, resolve_token
 
@@ -77,7 +76,7 @@ def dashboard_mark_checked(request: HttpRequest, pk) -> HttpResponse:
     service = get_object_or_404(Service, pk=pk)
     if not can_edit_organisation(request.user, service.organisation_id):
         raise PermissionDenied("You cannot change this listing.")
-    mark_listing_checked(service=service, user=request.user, reason="Marked as checked")
+    service.mark_checked(request.user)
     messages.success(request, f"{service.name} is marked as checked today.")
     back = reverse("engagement:dashboard")
     if request.POST.get("organisation"):

@@ -24,7 +24,6 @@ from .conflicts import VERSION_FIELD, VersionedForm
 from .schedules import ScheduleForm
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
-CHECKED_REASON = "Marked as checked"
 CHANGED_AND_CHECKED_REASON = "Changed and marked as checked"
 # The name of the "Save and mark as checked today" button on a service's page.
 MARK_CHECKED = "_mark_checked"
@@ -279,9 +278,7 @@ class ServiceAdmin(OrganisationScopedAdmin):
         if not change:
             obj.slug = unique_slug(Service, obj.name)
         if change and MARK_CHECKED in request.POST:
-            obj.last_checked_at = timezone.now()
-            obj.last_checked_by = request.user
-            obj._change_reason = CHANGED_AND_CHECKED_REASON
+            obj.note_checked(request.user, CHANGED_AND_CHECKED_REASON)
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -310,8 +307,6 @@ class ServiceAdmin(OrganisationScopedAdmin):
         with transaction.atomic():
             services = list(queryset)
             for service in services:
-                service._history_user = request.user
-                service._change_reason = CHECKED_REASON
                 service.mark_checked(request.user)
-                self.log_change(request, service, CHECKED_REASON)
+                self.log_change(request, service, Service.CHECKED_REASON)
         self.message_user(request, f"{len(services)} marked as checked today.", messages.SUCCESS)

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -273,6 +273,9 @@ class Service(models.Model):
     )
     objects = ServiceQuerySet.as_manager()
 
+    # The history note when someone confirms a listing is still correct.
+    CHECKED_REASON = "Marked as checked"
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -351,9 +354,18 @@ class Service(models.Model):
         limit = now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
         return self.last_checked_at is None or self.last_checked_at < limit
 
-    def mark_checked(self, user) -> None:
+    def note_checked(self, user, reason: str) -> None:
+        """Note, without saving, that `user` confirmed today that the listing is correct; the
+        next save records it in the listing's history, by `user`, with `reason`."""
         self.last_checked_at = timezone.now()
         self.last_checked_by = user
+        self._history_user = user
+        self._change_reason = reason
+
+    @transaction.atomic
+    def mark_checked(self, user, reason: str = CHECKED_REASON) -> None:
+        """Record that `user` confirmed today that the listing is correct, in its history."""
+        self.note_checked(user, reason)
         self.save(update_fields=["last_checked_at", "last_checked_by", "updated_at"])
 
 

@@ -29,6 +29,7 @@ from tests.factories import (
     ScheduleFactory,
     ServiceAtLocationFactory,
     ServiceFactory,
+    UserFactory,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -354,3 +355,27 @@ def test_with_listing_data_renders_any_number_of_services_in_six_queries(
 
 def test_schedule_weekday_choices_cover_the_week():
     assert [label for _, label in Schedule._meta.get_field("weekday").choices][0] == "Monday"
+
+
+def test_marking_a_listing_checked_records_who_when_and_why_in_its_history():
+    service = ServiceFactory(last_checked_at=None)
+    checker = UserFactory()
+    before = timezone.now()
+
+    service.mark_checked(checker, "Checked on the phone")
+
+    service.refresh_from_db()
+    assert service.last_checked_by == checker
+    assert service.last_checked_at >= before
+    assert not service.is_stale()
+    latest = service.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (checker, "Checked on the phone")
+    assert latest.last_checked_by == checker
+
+
+def test_a_listing_marked_checked_without_a_reason_says_marked_as_checked():
+    service = ServiceFactory()
+
+    service.mark_checked(UserFactory())
+
+    assert service.history.latest().history_change_reason == "Marked as checked"
