@@ -7,13 +7,13 @@ that pages make no third-party requests."""
 
 import datetime
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from tests.helpers import PAISLEY
+from tests.reference_data import seed_reference_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,23 +84,6 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def _seed_reference_data() -> None:
-    """The vocabularies and areas the data migrations seed (their functions are idempotent).
-    Live server tests empty every table after each test, so each test puts them back."""
-    from django.apps import apps
-
-    seeding = (
-        "0002_seed_vocabularies",
-        "0003_seed_areas",
-        "0011_seed_health_and_social_care_partnerships",
-    )
-    for name in seeding:
-        migration = import_module(f"services.migrations.{name}").Migration
-        for operation in migration.operations:
-            if hasattr(operation, "code"):  # a RunPython; schema operations are done
-                operation.code(apps, None)
-
-
 @pytest.fixture
 def directory(live_server):
     """A small directory near Paisley: three local services (one with sessions and a
@@ -121,7 +104,7 @@ def directory(live_server):
         ServiceFactory,
     )
 
-    _seed_reference_data()
+    seed_reference_data()
     renfrewshire = Area.objects.get(slug="renfrewshire")
     Postcode.objects.create(
         postcode="PA1 1AA",
