@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 
 from services import search_index
 from services.models import Organisation, Schedule, Service, ServiceAtLocation
+from services.slugs import unique_slug
 
 from .reader import DatasetError, expand, services_of
 from .records import (
@@ -35,7 +36,6 @@ from .records import (
     record_history,
     save_if_changed,
     set_if_changed,
-    unique_slug,
     upsert_location,
 )
 

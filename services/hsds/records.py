@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import router
 from django.db.models.signals import post_save
-from django.utils.text import slugify
 
 from services.models import Area, Location, Organisation, Service
+from services.slugs import unique_slug
 
 from .schedules import ScheduleError, schedule_fields_from_hsds
 from .serialise import CHARITY_SCHEME, LANGUAGE_CODES, SCOTLAND_GSS
@@ -298,14 +298,6 @@ def upsert_organisation(organisation: Organisation, data: dict) -> Organisation:
         )
     save_if_changed(organisation, fields)
     return organisation
-
-
-def unique_slug(model, name: str, wanted: str = "") -> str:
-    base = slugify(wanted or name)[:190] or model._meta.model_name
-    slug, number = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def save_if_changed(instance, fields: dict) -> bool:

@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .conftest import CHROMIUM, _seed_reference_data
+from tests.reference_data import seed_reference_data
+
+from .conftest import CHROMIUM
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -36,7 +38,7 @@ def volunteers(live_server):
         ServiceFactory,
     )
 
-    _seed_reference_data()
+    seed_reference_data()
     organisation = OrganisationFactory(name="Johnstone Peer Support")
     hub = LocationFactory(organisation=organisation, name="Johnstone Hub")
     service = ServiceFactory(organisation=organisation, name="Tuesday Group")
