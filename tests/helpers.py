@@ -1,7 +1,10 @@
 """Small helpers shared by several test files: places, services placed on the map, and the
-names read off a results page."""
+names read off a results page, and free loopback ports for tests that start servers."""
 
 import re
+import socket
+
+import pytest
 
 from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.models import AccessibilityFeature, Area, Service
@@ -42,3 +45,16 @@ def result_names(html: str) -> list[str]:
     return re.findall(
         r'<a class="ds_search-result__link" href="/services/[^"]+/">([^<]+)</a>', html
     )
+
+
+def free_port(first: int, last: int) -> int:
+    """The first port in first..last that nothing on loopback listens on (the test is
+    skipped when there is none): each server test has its own range."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {first}-{last}")

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from .accessibility import axe_violations
 from .conftest import CHROMIUM
-from .test_pages_in_browser import axe_violations
 
 if not CHROMIUM.exists():
     pytest.skip(

@@ -3,14 +3,13 @@
 saving the same service keep both changes (or the second is told), a place added with only a
 postcode is put on the map, and the error summary links to the field."""
 
-import json
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tests.reference_data import seed_reference_data
 
+from .accessibility import assert_accessible
 from .conftest import CHROMIUM
 
 if not CHROMIUM.exists():
@@ -19,7 +18,6 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from .test_pages_in_browser import axe_violations  # noqa: E402 (after the skip, on purpose)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,11 +79,6 @@ def signed_in(new_context, live_server):
         return page
 
     return open_page
-
-
-def assert_accessible(page, axe_source: str) -> None:
-    violations = axe_violations(page, axe_source)
-    assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
 
 
 def service_url(service) -> str:

@@ -5,11 +5,11 @@ that the receiving organisation accepts. axe-core finds no violations on any pag
 The journey drives the pages as a person would: links, buttons and fields found by their
 labels. The only addresses typed in are the sign-in page and the share link the page shows."""
 
-import json
 import re
 
 import pytest
 
+from .accessibility import assert_accessible
 from .conftest import CHROMIUM
 
 if not CHROMIUM.exists():
@@ -18,7 +18,6 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from .test_pages_in_browser import axe_violations  # noqa: E402 (after the skip, on purpose)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,11 +54,6 @@ def journey(directory, live_server, settings):
     )
     link_worker.groups.add(Group.objects.get_or_create(name=settings.LINK_WORKERS_GROUP)[0])
     return directory
-
-
-def assert_accessible(page, axe_source: str) -> None:
-    violations = axe_violations(page, axe_source)
-    assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
 
 
 def sign_in(page, username: str, axe_source: str) -> None:

@@ -4,11 +4,11 @@ and keeps the visitor's place (with and without JavaScript); a share link made o
 server's own address (no SITE_URL) opens in a fresh browser; the list, share and print pages
 fit a 320 px screen. axe-core finds no violations on any page on the way."""
 
-import json
 import re
 
 import pytest
 
+from .accessibility import assert_accessible
 from .conftest import CHROMIUM
 
 if not CHROMIUM.exists():
@@ -17,18 +17,12 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from .test_pages_in_browser import axe_violations  # noqa: E402 (after the skip, on purpose)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
 NARROW = {"width": 320, "height": 640}
 PHONE = {"width": 390, "height": 844}
-
-
-def assert_accessible(page, axe_source: str) -> None:
-    violations = axe_violations(page, axe_source)
-    assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
 
 
 def open_page(browser, live_server, third_party_requests, **options):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from .accessibility import axe_violations
 from .conftest import CHROMIUM
 
 if not CHROMIUM.exists():
@@ -33,24 +34,6 @@ PAGES = [
 # (templates/includes/crisis_banner.html) sits outside any landmark. Fix: make its wrapper an
 # <aside aria-label="Help now"> (or move it inside the header). Only that exact node is let
 # through; any other violation, of this rule or another, fails.
-
-
-def axe_violations(page, axe_source: str) -> list[dict]:
-    # Evaluated through the DevTools protocol, so the page's Content Security Policy (which
-    # rightly forbids inline scripts) does not stop axe being added for the test.
-    page.evaluate(axe_source)
-    found = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map((v) => ({
-                id: v.id,
-                impact: v.impact,
-                help: v.help,
-                nodes: v.nodes.map((n) => n.target.join(" ")),
-            }));
-        }"""
-    )
-    return found
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -3,14 +3,13 @@ and partnerships are understood on the results page; place suggestions work with
 keyboard (the chosen suggestion is what gets searched); the search box still works without
 JavaScript. axe-core finds no violations, suggestions open or not."""
 
-import json
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from .accessibility import assert_accessible
 from .conftest import CHROMIUM
-from .test_pages_in_browser import axe_violations
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -73,11 +72,6 @@ def skye_service(directory):
     )
     ServiceAtLocationFactory(service=service, location=place)
     return service
-
-
-def assert_accessible(page, axe_source):
-    violations = axe_violations(page, axe_source)
-    assert violations == [], json.dumps(violations, indent=2)
 
 
 def searched_for(page) -> str:

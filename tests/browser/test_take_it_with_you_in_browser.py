@@ -6,7 +6,6 @@ iframe on another site while the home page refuses to."""
 import contextlib
 import functools
 import http.server
-import json
 import re
 import socket
 import threading
@@ -14,8 +13,8 @@ import threading
 import pytest
 from icalendar import Calendar
 
+from .accessibility import assert_accessible
 from .conftest import CHROMIUM
-from .test_pages_in_browser import axe_violations
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -45,11 +44,6 @@ def phone(browser, live_server, third_party_requests):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def assert_accessible(page, axe_source):
-    violations = axe_violations(page, axe_source)
-    assert violations == [], json.dumps(violations, indent=2)
 
 
 # Add to calendar ----------------------------------------------------------------------------

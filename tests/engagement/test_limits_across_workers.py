@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import free_port
+
 pytestmark = [pytest.mark.cache, pytest.mark.slow]
 
 FORM_LIMIT = 5
@@ -33,17 +35,6 @@ API_LIMIT = 10
 CLIENTS = 24
 # New each run: rate-limit keys are keyed hashes, so a reused Redis starts from zero.
 SECRET_KEY = secrets.token_urlsafe(50)
-
-
-def free_port(first: int, last: int) -> int:
-    for port in range(first, last + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {first}-{last}")
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

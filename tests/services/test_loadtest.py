@@ -14,8 +14,8 @@ from django.db import connection
 from services import bench
 from services.loadtest import plan, run
 from services.models import OrganisationToken
+from tests.helpers import free_port
 from tests.reference_data import seed_reference_data
-from tests.services.test_served_faults import free_port
 
 
 def served_database(data_dir: Path) -> str:

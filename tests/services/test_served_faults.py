@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import free_port
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CRISIS_NUMBERS = ["tel:999", "tel:111", "tel:116123", "tel:0800838587", "sms:85258"]
 ANSWER_WITHIN_SECONDS = 5.0
@@ -40,17 +42,6 @@ pytestmark = [
         not (PG_BIN / "initdb").exists(), reason=f"PostgreSQL 15 binaries not found in {PG_BIN}"
     ),
 ]
-
-
-def free_port(first: int, last: int) -> int:
-    for port in range(first, last + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {first}-{last}")
 
 
 def as_postgres(*command: str) -> None:
