@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A phone-sized screen (the issue's 390 px phone).
+PHONE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are
@@ -50,13 +52,10 @@ def third_party_requests():
     return []
 
 
-@pytest.fixture
-def context(browser, live_server, third_party_requests):
-    context = browser.new_context(
-        base_url=live_server.url,
-        geolocation={"latitude": PAISLEY[0], "longitude": PAISLEY[1]},
-        permissions=["geolocation"],
-    )
+def site_context(browser, live_server, third_party_requests, **options):
+    """A new browser context on the live server in which any request to another site is
+    blocked and recorded in `third_party_requests`; `options` go to `new_context`."""
+    context = browser.new_context(base_url=live_server.url, **options)
 
     def only_this_site(route):
         if route.request.url.startswith(live_server.url):
@@ -66,6 +65,18 @@ def context(browser, live_server, third_party_requests):
             route.abort()
 
     context.route("**/*", only_this_site)
+    return context
+
+
+@pytest.fixture
+def context(browser, live_server, third_party_requests):
+    context = site_context(
+        browser,
+        live_server,
+        third_party_requests,
+        geolocation={"latitude": PAISLEY[0], "longitude": PAISLEY[1]},
+        permissions=["geolocation"],
+    )
     yield context
     context.close()
 
@@ -151,16 +162,8 @@ def new_context(browser, live_server, third_party_requests):
     same blocking of other sites as `context`; all are closed after the test."""
     opened = []
 
-    def only_this_site(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            third_party_requests.append(route.request.url)
-            route.abort()
-
     def open_context():
-        context = browser.new_context(base_url=live_server.url)
-        context.route("**/*", only_this_site)
+        context = site_context(browser, live_server, third_party_requests)
         opened.append(context)
         return context
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from .accessibility import assert_accessible
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, PHONE, site_context
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -22,20 +22,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
 NARROW = {"width": 320, "height": 640}
-PHONE = {"width": 390, "height": 844}
 
 
 def open_page(browser, live_server, third_party_requests, **options):
-    context = browser.new_context(base_url=live_server.url, **options)
-
-    def only_this_site(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            third_party_requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_this_site)
+    context = site_context(browser, live_server, third_party_requests, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from .accessibility import assert_accessible
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, PHONE, site_context
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -19,22 +19,11 @@ if not CHROMIUM.exists():
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 PORTREE = (57.41288, -6.19418)
 
 
 def _phone_context(browser, live_server, third_party_requests, **options):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, **options)
-
-    def only_this_site(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            third_party_requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_this_site)
-    return context
+    return site_context(browser, live_server, third_party_requests, viewport=PHONE, **options)
 
 
 @pytest.fixture

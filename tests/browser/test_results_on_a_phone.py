@@ -9,7 +9,7 @@ import re
 import pytest
 
 from .accessibility import axe_violations
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, PHONE, site_context
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -19,7 +19,6 @@ if not CHROMIUM.exists():
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 BROADFORD = (57.2420, -5.9110)  # on Skye, about 21 km from Portree as the crow flies
 
 
@@ -28,18 +27,14 @@ def phone(browser, live_server, third_party_requests):
     """Opens a page on a phone-sized screen, with or without JavaScript."""
     opened = []
 
-    def only_this_site(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            third_party_requests.append(route.request.url)
-            route.abort()
-
     def open_page(*, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=PHONE, java_script_enabled=javascript
+        context = site_context(
+            browser,
+            live_server,
+            third_party_requests,
+            viewport=PHONE,
+            java_script_enabled=javascript,
         )
-        context.route("**/*", only_this_site)
         opened.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -14,7 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from .accessibility import assert_accessible
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, PHONE, site_context
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -24,22 +24,12 @@ if not CHROMIUM.exists():
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 PORTS = range(8800, 8900)  # this suite's own range on the shared machine
 
 
 @pytest.fixture
 def phone(browser, live_server, third_party_requests):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
-
-    def only_this_site(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            third_party_requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_this_site)
+    context = site_context(browser, live_server, third_party_requests, viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
