@@ -193,11 +193,16 @@ def test_error_pages_render_without_a_request_or_database(template):
 
 
 def test_server_error_page_stands_alone_and_lists_urgent_numbers(client):
-    # No extends/url/static: it must render even when the database or the manifest is broken.
-    source = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text()
-    assert "{% extends" not in source
-    assert "{% url" not in source
-    assert "{% static" not in source
+    # It extends only the standalone error page, and neither looks up URLs or static files:
+    # it must render even when the database or the manifest is broken.
+    templates = Path(settings.BASE_DIR) / "templates"
+    source = (templates / "500.html").read_text()
+    assert re.findall(r"{% extends ([^%]+) %}", source) == ['"error_standalone.html"']
+    for name in ("500.html", "error_standalone.html"):
+        text = (templates / name).read_text()
+        assert "{% url" not in text
+        assert "{% static" not in text
+        assert "{% include" not in text
 
     html = render_to_string("500.html")
 
