@@ -14,6 +14,7 @@ from engagement.models import Referral
 from services.models import Service
 from tests.engagement.conftest import make_link_worker, make_referral
 from tests.factories import ServiceAtLocationFactory, ServiceFactory
+from tests.reference_data import seed_reference_data
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -24,9 +25,9 @@ pytestmark = [
     pytest.mark.skipif(
         not (PG_BIN / "pg_restore").exists(), reason=f"pg_dump and pg_restore not in {PG_BIN}"
     ),
-    # The dump is taken by another process, so the data must be committed (and the seeded
-    # vocabularies put back afterwards).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The dump is taken by another process, so the data must be committed. (No serialized
+    # rollback: after another transactional test's flush it clashes with the content types.)
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -52,6 +53,7 @@ def _rows(database: str, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def test_a_dump_restores_into_an_empty_database_with_listings_history_and_referrals(tmp_path):
+    seed_reference_data()  # an earlier transactional test may have emptied the tables
     service = ServiceFactory(name="Paisley Peer Support", accepts_referrals=True,
                              referral_email="referrals@example.org")  # fmt: skip
     ServiceAtLocationFactory(service=service)
