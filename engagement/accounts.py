@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 
-from services.permissions import is_link_worker, is_moderator, organisation_ids_for
+from services.permissions import edits_listings, is_link_worker
 
 from . import emails, ratelimit
 
@@ -26,7 +26,7 @@ def home_for(user) -> str:
     referrals they made, organisation members and moderators on their dashboard."""
     if is_link_worker(user):
         return reverse("engagement:referral_list")
-    if is_moderator(user) or organisation_ids_for(user):
+    if edits_listings(user):
         return reverse("engagement:dashboard")
     return reverse("services:home")
 

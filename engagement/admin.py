@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from services.permissions import is_moderator
+from services.permissions import scope_to_member
 
 from . import outbox
 from .actions import draft_from_suggestion, resolve_problem_report
@@ -60,10 +60,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_moderator(request.user):
-            return queryset
-        return queryset.filter(service__organisation__memberships__user=request.user)
+        return scope_to_member(super().get_queryset(request), request.user, "service__organisation")
 
     def _resolve(self, request, queryset, *, tell: bool) -> None:
         told = sum(

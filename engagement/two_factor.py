@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from services.permissions import is_link_worker, is_moderator, organisation_ids_for
+from services.permissions import edits_listings, is_link_worker
 
 from .accounts import home_for
 from .models.referrals import PERSONAL_PERMISSION
@@ -36,9 +36,8 @@ def may_use_two_factor(user) -> bool:
         return False
     return (
         user.is_staff
-        or is_moderator(user)
+        or edits_listings(user)
         or is_link_worker(user)
-        or bool(organisation_ids_for(user))
         or user.has_perm(PERSONAL_PERMISSION)
     )
 

@@ -12,8 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from services.models import Organisation, Service
-from services.permissions import can_edit_organisation, is_moderator, organisation_ids_for
+from services.models import Service
+from services.permissions import (
+    can_edit_organisation,
+    edits_listings,
+    is_moderator,
+    organisation_ids_for,
+    visible_organisations,
+)
 
 from .dashboard import OrganisationChoiceForm, dashboard_services
 from .reminders import InvalidLink, confirm_still_correct, link_max_age, resolve_token
@@ -34,13 +40,6 @@ def still_correct(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "engagement/still_correct.html", context)
 
 
-def _dashboard_organisations(user):
-    """Organisations whose listings this user looks after (every one, for moderators)."""
-    if is_moderator(user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=organisation_ids_for(user))
-
-
 def _review_months() -> dict:
     stale = getattr(settings, "STALE_LISTING_MONTHS", 12)
     return {
@@ -53,9 +52,9 @@ def _review_months() -> dict:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     moderator = is_moderator(request.user)
-    if not moderator and not organisation_ids_for(request.user):
+    if not edits_listings(request.user):
         raise PermissionDenied("The dashboard is for members of organisations.")
-    organisations = _dashboard_organisations(request.user)
+    organisations = visible_organisations(request.user)
     form = OrganisationChoiceForm(request.GET or None, organisations=organisations)
     chosen = form.cleaned_data["organisation"] if form.is_valid() else None
     if chosen is not None:

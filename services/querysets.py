@@ -21,26 +21,10 @@ def located_at() -> Prefetch:
     )
 
 
-class LocationQuerySet(models.QuerySet):
-    def for_user(self, user) -> "LocationQuerySet":
-        from services.permissions import is_moderator
-
-        if is_moderator(user):
-            return self
-        return self.filter(organisation__memberships__user=user)
-
-
 class ServiceQuerySet(models.QuerySet):
     def published(self) -> "ServiceQuerySet":
         """What the public sees: active services of listed organisations."""
         return self.filter(status="active", organisation__is_active=True)
-
-    def for_user(self, user) -> "ServiceQuerySet":
-        from services.permissions import is_moderator
-
-        if is_moderator(user):
-            return self
-        return self.filter(organisation__memberships__user=user)
 
     def stamp_first_published(self, now: datetime.datetime | None = None) -> int:
         """Give published services that have no `first_published_at` one (now): those listed

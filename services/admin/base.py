@@ -17,10 +17,25 @@ from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from services.models import CourseRun, Location, Organisation, Service
-from services.permissions import is_moderator, managed_organisation_ids, organisation_ids_for
+from services.permissions import (
+    can_edit_organisation,
+    edits_listings,
+    is_moderator,
+    organisation_ids_for,
+    scope_to_member,
+)
 
 from .conflicts import VERSION_FIELD, VersionedForm
 from .history import history_entries, revert_preview
+
+# From each scoped model to the Organisation it belongs to.
+ORGANISATION_LOOKUPS = {
+    Organisation: "pk",
+    Location: "organisation",
+    Service: "organisation",
+    CourseRun: "service__organisation",
+}
+SCOPED_MODELS = tuple(ORGANISATION_LOOKUPS)
 
 
 def scoped_choices(model: type[models.Model], user) -> models.QuerySet:
@@ -29,32 +44,7 @@ def scoped_choices(model: type[models.Model], user) -> models.QuerySet:
     if model is CourseRun:
         # CourseRun.__str__ may show its service's name.
         queryset = queryset.select_related("service")
-    if is_moderator(user):
-        return queryset
-    ids = organisation_ids_for(user)
-    lookup = {
-        Organisation: "pk__in",
-        Location: "organisation__in",
-        Service: "organisation__in",
-        CourseRun: "service__organisation__in",
-    }[model]
-    return queryset.filter(**{lookup: ids})
-
-
-SCOPED_MODELS = (Organisation, Location, Service, CourseRun)
-
-
-def is_member(user) -> bool:
-    return bool(organisation_ids_for(user))
-
-
-def managed_ids(user) -> set:
-    """`managed_organisation_ids`, remembered for the rest of the request."""
-    cache = getattr(user, "_managed_organisation_ids_cache", None)
-    if cache is None:
-        cache = managed_organisation_ids(user)
-        user._managed_organisation_ids_cache = cache
-    return cache
+    return scope_to_member(queryset, user, ORGANISATION_LOOKUPS[model])
 
 
 class OrganisationScopedAdmin(SimpleHistoryAdmin):
@@ -73,22 +63,17 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         return obj.pk if last == "pk" else getattr(obj, f"{last}_id")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_moderator(request.user):
-            return queryset
-        ids = organisation_ids_for(request.user)
-        return queryset.filter(**{f"{self.organisation_lookup}__in": ids})
+        return scope_to_member(
+            super().get_queryset(request), request.user, self.organisation_lookup
+        )
 
     def can_access(self, request, obj=None) -> bool:
-        if is_moderator(request.user):
-            return True
-        ids = organisation_ids_for(request.user)
         if obj is None:
-            return bool(ids)
-        return self.organisation_id_of(obj) in ids
+            return edits_listings(request.user)
+        return can_edit_organisation(request.user, self.organisation_id_of(obj))
 
     def has_module_permission(self, request) -> bool:
-        return is_moderator(request.user) or is_member(request.user)
+        return edits_listings(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.can_access(request, obj)
@@ -97,7 +82,7 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
         return self.can_access(request, obj)
 
     def has_add_permission(self, request) -> bool:
-        return is_moderator(request.user) or is_member(request.user)
+        return edits_listings(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.can_access(request, obj)
@@ -271,7 +256,7 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         return is_moderator(request.user)
 
     def has_module_permission(self, request) -> bool:
-        return is_moderator(request.user) or is_member(request.user)
+        return edits_listings(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

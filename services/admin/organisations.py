@@ -9,9 +9,9 @@ from django.template.response import TemplateResponse
 from engagement import invitations
 from services.models import Organisation, OrganisationMembership
 from services.models.organisations import normalise_charity_number
-from services.permissions import is_moderator
+from services.permissions import is_moderator, managed_organisation_ids, managed_organisations
 
-from .base import OrganisationScopedAdmin, managed_ids
+from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
 
 ORGANISATION_FIELDSETS = [
@@ -98,12 +98,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if is_moderator(user):
-            self.fields["organisation"].queryset = Organisation.objects.all()
-        else:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk__in=managed_ids(user)
-            )
+        self.fields["organisation"].queryset = managed_organisations(user)
+        if not is_moderator(user):
             self.fields["role"].choices = [(OrganisationMembership.Role.EDITOR, "Editor")]
         if self.fields["organisation"].queryset.count() == 1:
             self.fields["organisation"].initial = self.fields["organisation"].queryset.get()
@@ -157,8 +153,8 @@ class OrganisationMembershipAdmin(OrganisationScopedAdmin):
         return TemplateResponse(request, "admin/services/invite.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not is_moderator(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=managed_ids(request.user))
+        if db_field.name == "organisation":
+            kwargs["queryset"] = managed_organisations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -169,7 +165,7 @@ class OrganisationMembershipAdmin(OrganisationScopedAdmin):
     def manages(self, request, obj) -> bool:
         if is_moderator(request.user):
             return True
-        managed = managed_ids(request.user)
+        managed = managed_organisation_ids(request.user)
         if obj is None:
             return bool(managed)
         return (

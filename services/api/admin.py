@@ -5,8 +5,13 @@ only revoked (or deleted)."""
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from services.models import Organisation, OrganisationToken
-from services.permissions import is_moderator, organisation_ids_for
+from services.models import OrganisationToken
+from services.permissions import (
+    can_edit_organisation,
+    edits_listings,
+    scope_to_member,
+    visible_organisations,
+)
 
 
 class OwnOrganisationFilter(admin.SimpleListFilter):
@@ -17,9 +22,7 @@ class OwnOrganisationFilter(admin.SimpleListFilter):
     parameter_name = "organisation"
 
     def lookups(self, request, model_admin):
-        organisations = Organisation.objects.order_by("name")
-        if not is_moderator(request.user):
-            organisations = organisations.filter(pk__in=organisation_ids_for(request.user))
+        organisations = visible_organisations(request.user).order_by("name")
         return [(str(pk), name) for pk, name in organisations.values_list("pk", "name")]
 
     def queryset(self, request, queryset):
@@ -38,9 +41,7 @@ class OrganisationTokenAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("organisation", "created_by")
-        if is_moderator(request.user):
-            return queryset
-        return queryset.filter(organisation__in=organisation_ids_for(request.user))
+        return scope_to_member(queryset, request.user)
 
     def get_fields(self, request, obj=None):
         return (
@@ -55,19 +56,17 @@ class OrganisationTokenAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not is_moderator(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=organisation_ids_for(request.user)
-            )
+        if db_field.name == "organisation":
+            kwargs["queryset"] = visible_organisations(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may_use(self, request) -> bool:
-        return is_moderator(request.user) or bool(organisation_ids_for(request.user))
+        return edits_listings(request.user)
 
     def _owns(self, request, obj) -> bool:
-        if obj is None or is_moderator(request.user):
+        if obj is None:
             return self._may_use(request)
-        return obj.organisation_id in organisation_ids_for(request.user)
+        return can_edit_organisation(request.user, obj.organisation_id)
 
     def has_module_permission(self, request) -> bool:
         return self._may_use(request)

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from services.geo.postcodes import normalise_postcode, validate_postcode
 from services.links import cached_reverse
-from services.querysets import LocationQuerySet, ServiceQuerySet
+from services.querysets import ServiceQuerySet
 from services.validators import single_line, text_validators
 
 from .areas import Area
@@ -91,7 +91,6 @@ class Location(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[accessibility])
-    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

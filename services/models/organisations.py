@@ -21,14 +21,6 @@ class OrganisationQuerySet(models.QuerySet):
     def live(self) -> "OrganisationQuerySet":
         return self.filter(is_active=True)
 
-    def for_user(self, user) -> "OrganisationQuerySet":
-        """Organisations a signed-in member may manage (all of them for moderators)."""
-        from services.permissions import is_moderator
-
-        if is_moderator(user):
-            return self
-        return self.filter(memberships__user=user).distinct()
-
 
 class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
