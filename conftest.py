@@ -16,7 +16,7 @@ def pytest_collection_modifyitems(config, items):
 def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
-    from services import search_index
+    from services.search import live as search_index
 
     # Cached vocabularies, rate limits, lookups and the search index never leak from one
     # test to the next.

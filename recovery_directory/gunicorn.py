@@ -66,7 +66,7 @@ else:
 def post_worker_init(worker) -> None:
     from django.db import DatabaseError
 
-    from services import search_index
+    from services.search import live as search_index
 
     try:
         search_index.current()

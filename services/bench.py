@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recovery_directory.runtime import collect_between_requests
-from services import search_index
 from services.geo.places import load_places
 from services.models import (
     AccessRoute,
@@ -34,6 +33,7 @@ from services.models import (
     ServiceAtLocation,
     ServiceType,
 )
+from services.search import live as search_index
 
 BENCH_PREFIX = "Bench"
 SERVICES_PER_ORGANISATION = 50

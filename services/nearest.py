@@ -10,10 +10,11 @@ import uuid
 
 import numpy as np
 
-from services import search_index
-from services.filters import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, Sort
 from services.geo.distance import haversine_km
 from services.models import Location, Service
+from services.search import index as search_engine
+from services.search import live as search_index
+from services.search.filterset import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, Sort
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,7 +33,7 @@ def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
         sort=Sort.DISTANCE,
         facet_relations=(),
     )
-    hits = search_index.search(search_index.current(), criteria)
+    hits = search_engine.search(search_index.current(), criteria)
     if hits.distance is None:
         return None
     local = np.where(hits.in_group, np.nan, hits.distance)

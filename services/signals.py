@@ -5,8 +5,8 @@ so each process rebuilds it before its next search."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from services import search_index
-from services.search import forget_remote_groups
+from services.search import live as search_index
+from services.search.sql import forget_remote_groups
 from services.vocabulary_loader import VOCABULARY_RELATIONS, clear_registry
 
 M2M_CHANGES = {"post_add", "post_remove", "post_clear"}

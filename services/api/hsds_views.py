@@ -10,12 +10,12 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from services.filters import StrictBooleanField
 from services.hsds import serialise
 from services.hsds.query import HSDSQueryForm, filter_services
 from services.hsds.taxonomy import BY_ID, TAXONOMIES, all_terms, taxonomy_to_hsds, term_to_hsds
 from services.links import site_url
 from services.models import Organisation, Service, ServiceAtLocation
+from services.search.filterset import StrictBooleanField
 
 from .caching import ConditionalGetMixin
 from .pagination import HSDSPagination

@@ -9,15 +9,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-from services.filters import (
+from services.geo.resolve import LocationKind
+from services.models import Service
+from services.search.filterset import (
     MAX_RADIUS_KM,
     MIN_RADIUS_KM,
     ServiceFilterSet,
     StrictBooleanField,
     UTCDateTimeField,
 )
-from services.geo.resolve import LocationKind
-from services.models import Service
 
 ISO_MESSAGE = "Enter a date and time in ISO 8601 format, for example 2026-01-31T09:00:00Z."
 

@@ -17,7 +17,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.filters import Sort
 from services.hsds.taxonomy import BY_KEY as TAXONOMIES
 from services.models import (
     VOCABULARIES,
@@ -30,6 +29,7 @@ from services.models import (
     Weekday,
 )
 from services.querysets import located_at
+from services.search.filterset import Sort
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 from .authentication import OrganisationTokenAuthentication

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from services import search_index
 from services.geo.places import load_places
 from services.models import (
     Area,
@@ -23,6 +22,7 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
+from services.search import live as search_index
 
 from .accounts import DEMO_USERS, ensure_demo_users, ensure_memberships, sign_in_lines
 from .plan import AreaInfo, DemoDataError, DemoPlan, build_plan

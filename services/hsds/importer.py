@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from services import search_index
 from services.models import Organisation, Schedule, Service, ServiceAtLocation
+from services.search import live as search_index
 from services.slugs import unique_slug
 
 from .reader import DatasetError, expand, services_of

@@ -7,10 +7,10 @@ page's place resolution and distance filter."""
 from django import forms
 from django.db.models import Q, QuerySet
 
-from services import search
-from services.filters import UTCDateTimeField
 from services.geo.resolve import resolve_location
 from services.models import Area, Service, ServiceAtLocation
+from services.search import sql as search
+from services.search.filterset import UTCDateTimeField
 
 from .taxonomy import BY_ID, TAXONOMIES, Taxonomy
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from services.filters import ServiceFilterSet
 from services.geo.resolve import LocationKind
 from services.links import site_url
+from services.search.filterset import ServiceFilterSet
 from services.vocabulary_loader import registry
 
 from .display import stale_period

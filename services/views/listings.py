@@ -20,7 +20,7 @@ from services.models import (
     ServiceAtLocation,
 )
 from services.permissions import is_link_worker
-from services.search import with_stale_flag
+from services.search.sql import with_stale_flag
 
 from .display import (
     PAGE_SIZE,

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from engagement.insight import record_search
-from services import search as search_core
-from services.filters import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 from services.geo.resolve import LocationKind
 from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Weekday
 from services.nearest import NearestSupport, nearest_in_person
+from services.search import sql as search_core
+from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 
 from .display import CARD_RELATIONS, PAGE_SIZE, Card, cards, stale_period, with_card_data
 

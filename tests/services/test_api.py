@@ -6,8 +6,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from services import search_index
-from services.filters import ServiceFilterSet
 from services.models import (
     AccessibilityFeature,
     AccessRoute,
@@ -19,6 +17,8 @@ from services.models import (
     Service,
     ServiceType,
 )
+from services.search import live as search_index
+from services.search.filterset import ServiceFilterSet
 from tests.factories import (
     LocationFactory,
     ScheduleFactory,

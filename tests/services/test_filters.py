@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from services.filters import FACET_PARAMETERS, VOCABULARY_PARAMETERS, ServiceFilterSet
 from services.geo.resolve import LocationKind
 from services.models import (
     AccessibilityFeature,
@@ -21,6 +20,7 @@ from services.models import (
     Service,
     ServiceType,
 )
+from services.search.filterset import FACET_PARAMETERS, VOCABULARY_PARAMETERS, ServiceFilterSet
 from services.vocabulary_loader import registry
 from tests.factories import (
     CourseRunFactory,

@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from services.filters import ServiceFilterSet
 from services.geo import placenames
 from services.geo.distance import haversine_km
 from services.geo.resolve import LocationKind, resolve_location
 from services.models import Area, Service
+from services.search.filterset import ServiceFilterSet
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

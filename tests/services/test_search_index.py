@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from services.filters import ServiceFilterSet
+from services.search.filterset import ServiceFilterSet
 from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db

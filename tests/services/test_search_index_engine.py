@@ -12,8 +12,6 @@ import time_machine
 from django.db import connection
 from django.http import QueryDict
 
-from services import search as search_module
-from services.filters import FACET_PARAMETERS, ServiceFilterSet
 from services.models import (
     AccessRoute,
     Area,
@@ -25,6 +23,8 @@ from services.models import (
     Service,
     ServiceType,
 )
+from services.search import sql as search_module
+from services.search.filterset import FACET_PARAMETERS, ServiceFilterSet
 from tests.factories import (
     OrganisationFactory,
     ScheduleFactory,

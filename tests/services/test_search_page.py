@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from engagement.models import SearchAggregate
-from services import search_index
 from services.geo import placenames
 from services.models import (
     Area,
@@ -25,6 +24,7 @@ from services.models import (
     Service,
     ServiceType,
 )
+from services.search import live as search_index
 from services.vocabulary_loader import registry
 from tests.factories import (
     CourseRunFactory,

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from services.filters import ServiceFilterSet
 from services.geo.distance import KM_PER_DEGREE_LATITUDE
 from services.models import ServiceType
 from services.nearest import nearest_in_person
+from services.search.filterset import ServiceFilterSet
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
 from tests.helpers import located, north_of, result_names
 from tests.services.test_search_page import (  # noqa: F401 - fixtures used by every test

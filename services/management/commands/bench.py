@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, services: int, locations: int, repeat: int, **options):
         from django.db import connection
 
-        from services import search_index
+        from services.search import live as search_index
 
         bench.load(services, locations, self.stdout.write)
         started = time.perf_counter()

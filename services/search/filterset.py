@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django_filters.constants import EMPTY_VALUES
 
-from services import search, search_index
 from services.geo.resolve import LocationResult, resolve_location
 from services.models import (
     WEEKDAY_SLUGS,
@@ -43,6 +42,9 @@ from services.models import (
     ServiceType,
     Weekday,
 )
+from services.search import index as search_index
+from services.search import live
+from services.search import sql as search
 from services.vocabulary_loader import registry
 
 DEFAULT_RADIUS_KM = 10
@@ -509,7 +511,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     @cached_property
     def hits(self) -> search_index.Hits:
         """Every result, in order, from the in-memory index (`services.search_index`)."""
-        return search_index.search(search_index.current(), self.criteria)
+        return search_index.search(live.current(), self.criteria)
 
     def results(self, prepare=None, relations=()) -> "ResultList":
         """The results as a sequence for a paginator: slicing it reads just those services
