@@ -3,7 +3,7 @@ from django import forms
 from services.validators import multi_line, single_line
 
 from .models import ProblemReport, Referral, SavedShortlist, Suggestion
-from .models.referrals import NOTE_MAX_LENGTH
+from .models.referrals import NOTE_MAX_LENGTH, ReferralEvent
 from .submissions import SubmissionKeyMixin
 
 
@@ -13,6 +13,11 @@ def limits(model, name: str) -> dict:
     field = model._meta.get_field(name)
     rules = [v for v in field.validators if v in (single_line, multi_line)]
     return {"max_length": field.max_length, "validators": rules}
+
+
+def choices_of(model, name: str) -> list:
+    """The model field's choices, for a form field offering the same."""
+    return model._meta.get_field(name).choices
 
 
 CONSENT_WORDING = (
@@ -55,7 +60,7 @@ class ReferralForm(forms.Form):
     )
     contact_method = forms.ChoiceField(
         label="How would they like to be contacted?",
-        choices=Referral.ContactMethod.choices,
+        choices=choices_of(Referral, "contact_method"),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how they would like to be contacted"},
     )
@@ -75,7 +80,8 @@ class ReferralForm(forms.Form):
         label="Why are you referring them?",
         **limits(Referral, "reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A short reason, up to 500 characters. Only what the service needs to know.",
+        help_text=f"A short reason, up to {Referral._meta.get_field('reason').max_length} "
+        "characters. Only what the service needs to know.",
         error_messages={"required": "Enter a short reason for the referral"},
     )
     accessibility_needs = forms.CharField(
@@ -87,7 +93,7 @@ class ReferralForm(forms.Form):
     )
     do_not_contact_by = forms.MultipleChoiceField(
         label="Do not contact them by",
-        choices=Referral.ContactMethod.choices,
+        choices=choices_of(Referral, "contact_method"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -109,12 +115,12 @@ class ReferralCheckForm(SubmissionKeyMixin):
 
 
 MANUAL_DECLINE_REASONS = [
-    c for c in Referral.DeclineReason.choices if c[0] != Referral.DeclineReason.NOT_ANSWERED
+    c for c in choices_of(Referral, "decline_reason") if c[0] != Referral.DeclineReason.NOT_ANSWERED
 ]
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(choices=Referral.Status.choices)
+    to = forms.ChoiceField(choices=choices_of(ReferralEvent, "to_status"))
     reason = forms.ChoiceField(
         label="Why are you declining it?",
         choices=[("", "Choose a reason"), *MANUAL_DECLINE_REASONS],
@@ -122,8 +128,7 @@ class TransitionForm(forms.Form):
     )
     note = forms.CharField(
         label="Note (optional)",
-        max_length=NOTE_MAX_LENGTH,
-        validators=[multi_line],
+        **limits(ReferralEvent, "note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=f"Up to {NOTE_MAX_LENGTH} characters, for example when you will call. The "
@@ -193,7 +198,7 @@ class RateLimitedForm(HoneypotMixin):
 class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
     reason = forms.ChoiceField(
         label="What is wrong?",
-        choices=ProblemReport.Reason.choices,
+        choices=choices_of(ProblemReport, "reason"),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what is wrong with this listing"},
     )
@@ -206,7 +211,7 @@ class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
     )
     reporter_email = forms.EmailField(
         label="Your email address",
-        max_length=254,
+        **limits(ProblemReport, "reporter_email"),
         required=False,
         help_text="Only if you would like us to tell you when it is fixed.",
         error_messages={
@@ -245,7 +250,7 @@ class SuggestionForm(SubmissionKeyMixin, RateLimitedForm):
     )
     how_known = forms.ChoiceField(
         label="How do you know about it?",
-        choices=Suggestion.HowKnown.choices,
+        choices=choices_of(Suggestion, "how_known"),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you know about the service"},
     )

@@ -6,7 +6,8 @@ from django import forms
 from services.geo.resolve import LocationKind, LocationResult, resolve_location
 from services.models import ServiceType
 
-from .forms import RateLimitedForm
+from .forms import RateLimitedForm, limits
+from .models import AlertSubscription
 from .submissions import SubmissionKeyMixin
 
 DISTANCES = [(2, "2 km"), (5, "5 km"), (10, "10 km"), (25, "25 km"), (50, "50 km")]
@@ -31,7 +32,7 @@ def place_error(text: str, found: LocationResult | None) -> str:
 class AlertForm(SubmissionKeyMixin, RateLimitedForm):
     email = forms.EmailField(
         label="Your email address",
-        max_length=254,
+        **limits(AlertSubscription, "email"),
         help_text="We only use it for these alerts. We send a link to confirm it first.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={

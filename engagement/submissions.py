@@ -21,7 +21,8 @@ from django.db import IntegrityError, transaction
 from .models import SubmissionKey
 
 FIELD = "submission_key"
-KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+KEY_LENGTH = SubmissionKey._meta.get_field("key").max_length
+KEY_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{20,{KEY_LENGTH}}}")
 T = TypeVar("T")
 
 
@@ -38,7 +39,9 @@ def key_in(data) -> str:
 class SubmissionKeyMixin(forms.Form):
     """Adds the hidden key; a fresh one each time the form is shown unbound."""
 
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=KEY_LENGTH
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

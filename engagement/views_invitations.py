@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import invitations
+from .forms import limits
 
 
 class NewAccountForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label="First name", **limits(get_user_model(), "first_name"))
+    last_name = forms.CharField(label="Last name", **limits(get_user_model(), "last_name"))
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,

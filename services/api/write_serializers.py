@@ -87,7 +87,7 @@ class ServiceWriteSerializer(ModelCleanSerializer):
         "languages", "areas", "locations",
     )  # fmt: skip
     slug = serializers.SlugField(
-        max_length=200,
+        max_length=Service._meta.get_field("slug").max_length,
         required=False,
         help_text="Web address name; made from the name if left out.",
     )
