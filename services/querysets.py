@@ -98,31 +98,12 @@ class ServiceQuerySet(models.QuerySet):
             )
         )
 
-    def keyword(self, text: str) -> "ServiceQuerySet":
-        """Match words in the name, summary, description or organisation name
-        (full-text search with a `search_rank` annotation on PostgreSQL)."""
-        from services.search import keyword_filter
-
-        return keyword_filter(self, text)
-
     def near(self, lat: float, lon: float, km: float) -> "ServiceQuerySet":
         """Services with a location within `km` km of (lat, lon), annotated with
         `distance_km` to their nearest location."""
         from services.search import near_filter, with_distance
 
         return with_distance(near_filter(self, lat, lon, km), lat, lon, km)
-
-    def running_on(self, weekdays, today: datetime.date | None = None) -> "ServiceQuerySet":
-        """Services with a session that has not ended on any of `weekdays` (0 = Monday)."""
-        from services.search import running_on_filter
-
-        return running_on_filter(self, weekdays, today)
-
-    def open_at(self, moment: datetime.datetime | None = None) -> "ServiceQuerySet":
-        """Services with a session on at `moment` (default now), in Scottish local time."""
-        from services.search import open_at_q
-
-        return self.filter(open_at_q(moment or timezone.now()))
 
     def in_areas(self, areas) -> "ServiceQuerySet":
         """Services serving any of these council areas or health boards (and national ones)."""

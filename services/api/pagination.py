@@ -2,7 +2,6 @@
 
 import math
 
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -165,11 +164,3 @@ class HSDSPagination(PageNumberPagination):
                 "contents": schema,
             },
         }
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Documents error bodies: each parameter name maps to a list of messages."""
-
-    detail = serializers.CharField(
-        required=False, help_text="A message, when the error is not about one parameter."
-    )

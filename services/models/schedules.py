@@ -240,7 +240,3 @@ class Schedule(models.Model):
     def next_occurrence(self, after: datetime.datetime | None = None):
         found = self.next_occurrences(after, count=1)
         return found[0] if found else None
-
-    def is_open_at(self, moment: datetime.datetime) -> bool:
-        local = moment.astimezone(LONDON)
-        return self.occurs_on(local.date()) and self.opens_at <= local.time() < self.closes_at
