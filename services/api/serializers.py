@@ -3,20 +3,21 @@ English (the descriptions become the OpenAPI documentation)."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from services.hsds.serialise import absolute_url
-from services.links import cached_reverse, site_url
+from services.links import site_url
 from services.models import WEEKDAY_SLUGS, Area, Location, Organisation, Schedule, Service
 
 NEXT_SESSIONS = 3
 
 
 def api_url(name: str, pk) -> str:
-    return site_url() + cached_reverse(f"api:{name}-detail", pk=pk)
+    return site_url() + reverse(f"api:{name}-detail", kwargs={"pk": pk})
 
 
 class TermSerializer(serializers.Serializer):

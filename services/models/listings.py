@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from services.geo.postcodes import normalise_postcode, validate_postcode
-from services.links import cached_reverse
 from services.querysets import ServiceQuerySet
 from services.validators import single_line, text_validators
 
@@ -309,7 +309,7 @@ class Service(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("services:service", slug=self.slug)
+        return reverse("services:service", kwargs={"slug": self.slug})
 
     def is_published(self) -> bool:
         """Seen by the public: the same rule as `ServiceQuerySet.published()`."""

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from services.validators import single_line, text_validators
@@ -76,9 +77,7 @@ class Organisation(models.Model):
             self.services.stamp_first_published()
 
     def get_absolute_url(self) -> str:
-        from services.links import cached_reverse
-
-        return cached_reverse("services:organisation", slug=self.slug)
+        return reverse("services:organisation", kwargs={"slug": self.slug})
 
     def clean_fields(self, exclude=None) -> None:
         # Normalise before validating, so "sc 012345" is accepted as SC012345.

@@ -1,41 +1,33 @@
-"""Addresses of listed records (`services.links.cached_reverse`) are exactly reverse()'s."""
-
-import uuid
+"""Addresses of listed records: the public pages and the API links in payloads."""
 
 import pytest
-from django.urls import reverse, set_script_prefix
+from django.urls import set_script_prefix
 
-from services.links import cached_reverse
+from services.api.serializers import api_url
+from tests.factories import OrganisationFactory, ServiceFactory
 
-
-@pytest.mark.parametrize(
-    ("name", "kwargs"),
-    [
-        ("services:service", {"slug": "tuesday-recovery-cafe"}),
-        ("services:service", {"slug": "another_group-2"}),
-        ("services:organisation", {"slug": "renfrewshire-peer-network"}),
-        ("api:service-detail", {"pk": uuid.UUID("2f410a6b-39ec-5de0-8857-775a6d65453c")}),
-    ],
-)
-def test_addresses_are_those_reverse_gives(name, kwargs):
-    first = cached_reverse(name, **kwargs)
-    assert first == reverse(name, kwargs=kwargs)
-    assert cached_reverse(name, **kwargs) == first  # and again, from the cached pattern
+pytestmark = pytest.mark.django_db
 
 
-def test_values_reverse_would_quote_go_through_reverse():
-    assert cached_reverse("api:service-detail", pk="a b") == reverse(
-        "api:service-detail", kwargs={"pk": "a b"}
+def test_services_and_organisations_link_to_their_public_pages():
+    service = ServiceFactory(slug="tuesday-recovery-cafe")
+    organisation = OrganisationFactory(slug="renfrewshire-peer-network")
+    assert service.get_absolute_url() == "/services/tuesday-recovery-cafe/"
+    assert organisation.get_absolute_url() == "/organisations/renfrewshire-peer-network/"
+
+
+def test_api_links_are_absolute(settings):
+    settings.SITE_URL = "https://directory.example"
+    service = ServiceFactory()
+    assert api_url("service", service.pk) == (
+        f"https://directory.example/api/v1/services/{service.pk}/"
     )
 
 
 def test_a_site_served_under_a_prefix_gets_prefixed_addresses():
-    cached_reverse("services:service", slug="warm")  # cached without a prefix first
+    service = ServiceFactory(slug="warm")
     set_script_prefix("/directory/")
     try:
-        assert cached_reverse("services:service", slug="warm") == reverse(
-            "services:service", kwargs={"slug": "warm"}
-        )
-        assert cached_reverse("services:service", slug="warm").startswith("/directory/")
+        assert service.get_absolute_url() == "/directory/services/warm/"
     finally:
         set_script_prefix("/")
