@@ -17,11 +17,13 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
     from services.search import live as search_index
+    from services.vocabulary_loader import forget_registry
 
     # Cached vocabularies, rate limits, lookups and the search index never leak from one
     # test to the next.
     cache.clear()
     search_index.forget()
+    forget_registry()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -161,7 +161,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "recovery_directory.sqlite3",
+            "NAME": str(DATA_DIR / "recovery_directory.sqlite3"),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -395,6 +395,9 @@ POSTCODE_LOOKUP_URL = os.environ.get("POSTCODE_LOOKUP_URL", "").rstrip("/")
 # Directory behaviour.
 REVIEW_OVERDUE_MONTHS = env_int("REVIEW_OVERDUE_MONTHS", 6, minimum=1)
 STALE_LISTING_MONTHS = env_int("STALE_LISTING_MONTHS", 12, minimum=1)
+# Search: after a bulk change, each process rebuilds its index in a background thread while
+# its searches go on (services/search/live.py). Off in tests, which need a settled index.
+SEARCH_BACKGROUND_REBUILD = env_bool("SEARCH_BACKGROUND_REBUILD", True)
 MODERATORS_GROUP = "Directory moderators"
 
 # Engagement: referrals (special-category health data) and public forms.

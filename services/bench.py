@@ -33,7 +33,6 @@ from services.models import (
     ServiceAtLocation,
     ServiceType,
 )
-from services.search import live as search_index
 
 BENCH_PREFIX = "Bench"
 SERVICES_PER_ORGANISATION = 50
@@ -174,7 +173,6 @@ def load(services: int, locations: int, out: Callable[[str], None]) -> None:
         created_services = _make_services(organisations, services, rng)
         _link(created_services, created_locations, rng)
         _classify(created_services, rng)
-        search_index.changed()  # bulk writes send no signals
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

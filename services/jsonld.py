@@ -6,10 +6,10 @@ import json
 from django.utils.safestring import SafeString, mark_safe
 
 from services.models import Schedule, Service, Weekday
+from services.models.listings import FREE_COSTS
 
 # What json_script escapes: "</script>" or "<!--" in a listing cannot end the block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-FREE_COSTS = (Service.Cost.FREE, Service.Cost.DONATION)
 
 
 def _compact(data):

@@ -7,13 +7,16 @@ through tables in a single UNION ALL and fills Django's prefetch cache, so
 `prefetch_related("types", …)`.
 """
 
-import uuid
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Max, QuerySet, Value
+
+if TYPE_CHECKING:
+    from services.models import Area, Vocabulary
 
 VOCABULARY_RELATIONS = (
     "types",
@@ -26,7 +29,7 @@ VOCABULARY_RELATIONS = (
 
 
 def _rows_query(service_model, relations: Sequence[str], service_ids: list):
-    combined = None
+    combined: QuerySet[Any, Any] | None = None
     for index, relation in enumerate(relations):
         field = service_model._meta.get_field(relation)
         target = field.m2m_reverse_field_name()
@@ -52,6 +55,7 @@ def _rows_query(service_model, relations: Sequence[str], service_ids: list):
             .order_by()
         )
         combined = part if combined is None else combined.union(part, all=True)
+    assert combined is not None, "relations is not empty"
     return combined.order_by("relation_index", "term_position", "term_name")
 
 
@@ -60,9 +64,10 @@ def _cached_queryset(model, items: list, query):
     empty Query per model (building one per service and relation was most of the cost):
     safe, because a QuerySet clones its query before changing it, and the manager's
     query has no per-request state."""
-    queryset = QuerySet(model=model, query=query)
+    queryset: QuerySet[Any, Any] = QuerySet(model=model, query=query)
     queryset._result_cache = items
-    queryset._prefetch_done = True
+    # Private QuerySet state, as prefetch_related leaves it; django-stubs does not declare it.
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset
 
 
@@ -111,25 +116,24 @@ def fill_prefetch_cache(service, terms: dict[str, list]) -> None:
         cache[relation] = _cached_queryset(model, items, query)
 
 
-# The cached registry of every vocabulary term and area ----------------------------------
+# The registry of every vocabulary term and area ------------------------------------------
 #
 # Vocabularies and areas change only through migrations and moderators, but nearly every
 # request needs them (validating filters, naming facet options, recording insight). Each
-# process keeps one copy in memory, tagged with a version held in the cache for
-# REGISTRY_SECONDS: a small string is cheap to read on every call, where unpickling the whole
-# registry from the cache cost milliseconds. Saving or deleting a term or an area deletes the
-# version, so the next call reloads (other processes pick the change up at once with a shared
-# cache, and within REGISTRY_SECONDS with the per-process memory cache).
+# process keeps one copy in memory, tagged with the version of the vocabularies: the number
+# and the last id of the search change log's rows with no service, which the database's
+# triggers write for every change to a vocabulary or an area however it is made (the same
+# log the search index follows). The version is read once per request (one indexed query),
+# so every process sees a change at once.
 
-REGISTRY_VERSION_KEY = "services:vocabulary-registry:version"
-REGISTRY_SECONDS = 300
-_loaded: dict[str, "Registry"] = {}
+_loaded: dict[tuple, "Registry"] = {}
+_checked = threading.local()
 
 
 @dataclass(frozen=True)
 class Registry:
-    terms: dict[str, dict[str, object]]  # parameter -> slug -> term, in display order
-    areas: dict[str, object]  # slug -> Area, council areas then health boards, by name
+    terms: dict[str, dict[str, "Vocabulary"]]  # parameter -> slug -> term, in display order
+    areas: dict[str, "Area"]  # slug -> Area, council areas then health boards, by name
 
     def options(self, parameter: str) -> list[tuple[str, str]]:
         return [(slug, term.name) for slug, term in self.terms[parameter].items()]
@@ -155,11 +159,23 @@ def _load_registry() -> Registry:
     return Registry(terms=terms, areas=areas)
 
 
+def vocabulary_version() -> tuple:
+    """The vocabularies' version: it changes with every change to a term or an area."""
+    from services.models import SearchChange
+
+    found = SearchChange.objects.filter(service_id__isnull=True).aggregate(
+        count=Count("pk"), last=Max("pk")
+    )
+    return (found["count"], found["last"])
+
+
 def registry() -> Registry:
-    version = cache.get(REGISTRY_VERSION_KEY)
-    if version is None:
-        cache.add(REGISTRY_VERSION_KEY, uuid.uuid4().hex, REGISTRY_SECONDS)
-        version = cache.get(REGISTRY_VERSION_KEY)
+    request = getattr(_checked, "request", None)
+    if request is not None and request == getattr(_checked, "checked_for", None):
+        version = _checked.version
+    else:
+        version = vocabulary_version()
+        _checked.version, _checked.checked_for = version, request
     found = _loaded.get(version)
     if found is None:
         found = _load_registry()
@@ -168,5 +184,12 @@ def registry() -> Registry:
     return found
 
 
-def clear_registry(**kwargs) -> None:
-    cache.delete(REGISTRY_VERSION_KEY)
+def new_request(**kwargs) -> None:
+    """Connected to request_started: the next `registry()` reads the version again."""
+    _checked.request = object()
+
+
+def forget_registry() -> None:
+    """Drop this process's registry (tests start each from an empty one)."""
+    _loaded.clear()
+    _checked.__dict__.clear()

@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from services.hsds import serialise
-from services.hsds.query import HSDSQueryForm, filter_services
+from services.hsds.query import HSDSQueryForm, LinksInOrder, search
 from services.hsds.taxonomy import BY_ID, TAXONOMIES, all_terms, taxonomy_to_hsds, term_to_hsds
 from services.links import site_url
 from services.models import Organisation, Service, ServiceAtLocation
@@ -154,11 +154,10 @@ class HSDSServiceList(HSDSView):
     )
     def get(self, request):
         full = _flag(request, "full")
-        services = filter_services(Service.objects.published(), _clean(HSDSQueryForm, request))
-        services = services.order_by("name", "pk")
+        found = search(_clean(HSDSQueryForm, request))
         if full:
-            return self.page(serialise.hsds_queryset(services), serialise.service_to_hsds)
-        return self.page(services, serialise.service_basic_to_hsds)
+            return self.page(found.results(serialise.hsds_queryset), serialise.service_to_hsds)
+        return self.page(found.results(), serialise.service_basic_to_hsds)
 
 
 class HSDSServiceDetail(HSDSView):
@@ -260,12 +259,9 @@ class HSDSOrganizationDetail(HSDSView):
         return Response(organisation_with_services(organisation, full_service))
 
 
-def _service_at_locations(services):
-    return (
-        ServiceAtLocation.objects.filter(service__in=services)
-        .select_related("location__council_area", "service")
-        .prefetch_related("location__accessibility")
-        .order_by("service__name", "location__name", "pk")
+def _service_at_locations(links):
+    return links.select_related("location__council_area", "service").prefetch_related(
+        "location__accessibility"
     )
 
 
@@ -304,11 +300,14 @@ class HSDSServiceAtLocationList(HSDSView):
     )
     def get(self, request):
         full = _flag(request, "full")
-        services = filter_services(Service.objects.published(), _clean(HSDSQueryForm, request))
-        links = _service_at_locations(services.values("pk"))
+        found = search(_clean(HSDSQueryForm, request))
         if full:
-            return self.page(links.prefetch_related("service__schedules"), sal_full)
-        return self.page(links, sal_basic)
+            links = LinksInOrder(
+                found.result_ids,
+                lambda links: _service_at_locations(links).prefetch_related("service__schedules"),
+            )
+            return self.page(links, sal_full)
+        return self.page(LinksInOrder(found.result_ids, _service_at_locations), sal_basic)
 
 
 class HSDSServiceAtLocationDetail(HSDSView):
@@ -320,7 +319,9 @@ class HSDSServiceAtLocationDetail(HSDSView):
         responses={200: SAL_SCHEMA, **ERRORS},
     )
     def get(self, request, pk):
-        links = _service_at_locations(Service.objects.published().values("pk"))
+        links = _service_at_locations(
+            ServiceAtLocation.objects.filter(service__in=Service.objects.published())
+        )
         link = HSDSServiceDetail.get_or_404(links.prefetch_related("service__schedules"), pk)
         return Response(sal_full(link))
 

@@ -2,6 +2,7 @@
 
 import math
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -121,7 +122,7 @@ class HSDSPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.number = positive_int(request, self.page_query_param, 1)
         self.size = positive_int(request, self.page_size_query_param, self.page_size, MAX_PAGE_SIZE)
-        self.total = len(queryset) if isinstance(queryset, list) else queryset.count()
+        self.total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         start = (self.number - 1) * self.size
         return list(queryset[start : start + self.size]) if start < self.total else []
 

@@ -7,6 +7,7 @@ later in the admin are recorded as usual."""
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,12 +23,12 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
-from services.search import live as search_index
 
 from .accounts import DEMO_USERS, ensure_demo_users, ensure_memberships, sign_in_lines
 from .plan import AreaInfo, DemoDataError, DemoPlan, build_plan
 
 CHUNK = 500
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -69,9 +70,10 @@ def seed_demo(*, if_empty: bool = False) -> SeedResult:
         )
         _refuse_slug_clashes(plan)
         created = {"users": users_created, **_write(plan)}
-        created["memberships"] = ensure_memberships(users, plan.member_organisation)
-        search_index.changed()  # bulk writes send no signals
-    return SeedResult(created=created, member_organisation=plan.member_organisation.name)
+        member_organisation = plan.member_organisation
+        assert member_organisation is not None, "the plan has a member organisation"
+        created["memberships"] = ensure_memberships(users, member_organisation)
+    return SeedResult(created=created, member_organisation=member_organisation.name)
 
 
 def _council_areas() -> dict[str, AreaInfo]:
@@ -109,7 +111,9 @@ def _write(plan: DemoPlan) -> dict[str, int]:
     }
     links = _create_missing_links(Location.accessibility.field, plan.location_features)
     for name, pairs in plan.service_links.items():
-        links += _create_missing_links(Service._meta.get_field(name), pairs)
+        links += _create_missing_links(
+            cast(models.ManyToManyField, Service._meta.get_field(name)), pairs
+        )
     created["tags and areas"] = links
     return created
 
@@ -118,22 +122,23 @@ def _existing_ids(model: type[models.Model], ids: list) -> set:
     found: set = set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        found.update(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        found.update(model._default_manager.filter(pk__in=chunk).values_list("pk", flat=True))
     return found
 
 
-def _create_missing(model: type[models.Model], rows: list[models.Model]) -> int:
+def _create_missing(model: type[M], rows: list[M]) -> int:
     existing = _existing_ids(model, [row.pk for row in rows])
     missing = [row for row in rows if row.pk not in existing]
-    model.objects.bulk_create(missing, batch_size=CHUNK)
+    model._default_manager.bulk_create(missing, batch_size=CHUNK)
     return len(missing)
 
 
 def _create_missing_links(m2m: models.ManyToManyField, pairs: list[tuple[uuid.UUID, str]]) -> int:
     """Adds the (owner id, related slug) rows of a many-to-many field that are not there."""
-    through = m2m.remote_field.through
+    # django-stubs types it as optional: a many-to-many field of a model always has one.
+    through = cast(type[models.Model], m2m.remote_field.through)
     owner, target = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
-    ids_by_slug = dict(m2m.related_model.objects.values_list("slug", "pk"))
+    ids_by_slug = dict(m2m.related_model._default_manager.values_list("slug", "pk"))
     unknown = sorted({slug for _, slug in pairs} - set(ids_by_slug))
     if unknown:
         raise DemoDataError(f"Unknown {m2m.name} in the demo data: {', '.join(unknown)}.")
@@ -141,13 +146,13 @@ def _create_missing_links(m2m: models.ManyToManyField, pairs: list[tuple[uuid.UU
     existing: set = set()
     for start in range(0, len(owners), CHUNK):
         existing.update(
-            through.objects.filter(**{f"{owner}__in": owners[start : start + CHUNK]}).values_list(
-                owner, target
-            )
+            through._default_manager.filter(
+                **{f"{owner}__in": owners[start : start + CHUNK]}
+            ).values_list(owner, target)
         )
     wanted = {(owner_id, ids_by_slug[slug]) for owner_id, slug in pairs}
     missing = sorted(wanted - existing, key=str)
-    through.objects.bulk_create(
+    through._default_manager.bulk_create(
         [through(**{owner: a, target: b}) for a, b in missing], batch_size=CHUNK
     )
     return len(missing)

@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from services.models import Organisation, Schedule, Service, ServiceAtLocation
-from services.search import live as search_index
 from services.slugs import unique_slug
 
 from .reader import DatasetError, expand, services_of
@@ -137,13 +136,13 @@ def import_records(
     run = _Run(report, organisation, OrganisationPolicy(update_existing=update_organisations))
     stream = _until_unreadable(records, report)
     if report.atomic:
-        with transaction.atomic(), search_index.deferred_changes():
+        with transaction.atomic():
             run.all(stream)
             if not report.ok or dry_run:
                 transaction.set_rollback(True)
     else:
         while chunk := list(itertools.islice(stream, chunk_size)):
-            with transaction.atomic(), search_index.deferred_changes():
+            with transaction.atomic():
                 run.all(chunk)
     return report
 

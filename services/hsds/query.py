@@ -1,15 +1,11 @@
 """The HSDS API's query parameters (search, taxonomy_term_id, taxonomy_id, organization_id,
-modified_after, postcode, proximity) applied to published services.
-
-`search` is the search page's keyword search; `postcode` and `proximity` use the search
-page's place resolution and distance filter."""
+modified_after, postcode, proximity), run as a directory search (`search()`)."""
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from services.geo.resolve import resolve_location
-from services.models import Area, Service, ServiceAtLocation
-from services.search import sql as search
+from services.models import Service, ServiceAtLocation
 from services.search.filterset import UTCDateTimeField
 
 from .taxonomy import BY_ID, TAXONOMIES, Taxonomy
@@ -108,27 +104,65 @@ def _term_q(taxonomy: Taxonomy, codes: list[str] | None) -> Q:
     return Q(pk__in=Service.objects.filter(**lookup).values("pk"))
 
 
-def _near(queryset: QuerySet, place, proximity_m: float | None) -> QuerySet:
-    if proximity_m:
-        return search.near_filter(queryset, place.lat, place.lon, proximity_m / 1000)
-    area = Area.objects.filter(slug=place.council_area).first() if place.council_area else None
-    if area is None:
-        return search.near_filter(queryset, place.lat, place.lon, 10)
-    return queryset.filter(search.in_areas_q([area]))
+def search(cleaned: dict):
+    """The HSDS list parameters as a directory search (`ServiceFilterSet`): the same core,
+    results and order as /search/ and /api/v1/services/. `search` is `q`, `postcode` is
+    `near` and `proximity` (metres) its radius; a term of a searchable vocabulary is that
+    filter. Parameters the search page has no equivalent for (organization_id,
+    modified_after, taxonomy_id, other taxonomies' terms) narrow the services it starts from."""
+    from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet
 
-
-def filter_services(queryset: QuerySet, cleaned: dict) -> QuerySet:
+    params: dict[str, object] = {}
+    narrowing = Q()
     if cleaned.get("search"):
-        queryset = search.keyword_filter(queryset, cleaned["search"])
+        params["q"] = cleaned["search"]
     if cleaned.get("taxonomy_term_id"):
-        taxonomy, code = term_lookup(str(cleaned["taxonomy_term_id"]))
-        queryset = queryset.filter(_term_q(taxonomy, [code]))
+        found = term_lookup(str(cleaned["taxonomy_term_id"]))
+        assert found is not None, "the form checked it"
+        taxonomy, code = found
+        if taxonomy.key in VOCABULARY_PARAMETERS or taxonomy.key == "accessibility":
+            params[taxonomy.key] = [code]
+        else:
+            narrowing &= _term_q(taxonomy, [code])
     if cleaned.get("taxonomy_id"):
-        queryset = queryset.filter(_term_q(BY_ID[str(cleaned["taxonomy_id"])], None))
+        narrowing &= _term_q(BY_ID[str(cleaned["taxonomy_id"])], None)
     if cleaned.get("organization_id"):
-        queryset = queryset.filter(organisation_id=cleaned["organization_id"])
+        narrowing &= Q(organisation_id=cleaned["organization_id"])
     if cleaned.get("modified_after"):
-        queryset = queryset.filter(updated_at__gte=cleaned["modified_after"])
+        narrowing &= Q(updated_at__gte=cleaned["modified_after"])
+    radius_km = None
     if cleaned.get("place"):
-        queryset = _near(queryset, cleaned["place"], cleaned.get("proximity"))
-    return queryset
+        params["near"] = cleaned["postcode"]
+        if cleaned.get("proximity"):
+            radius_km = cleaned["proximity"] / 1000
+    queryset = Service.objects.published().filter(narrowing) if narrowing else None
+    filterset = ServiceFilterSet(params, queryset=queryset, radius_km=radius_km)
+    if not filterset.is_valid():  # the form checked every value it passes on
+        raise ValueError(filterset.errors)
+    return filterset
+
+
+class LinksInOrder:
+    """The services-at-locations of search results, for a paginator: in the results' order,
+    then by location name. Its length is counted from ids; a slice reads just those links."""
+
+    def __init__(self, service_ids: list, prepare):
+        order = {pk: n for n, pk in enumerate(service_ids)}
+        rows = ServiceAtLocation.objects.filter(service__in=Service.objects.published())
+        found = [
+            (order[service], name, str(pk), pk)
+            for pk, service, name in rows.values_list("pk", "service_id", "location__name")
+            if service in order
+        ]
+        self.ids = [row[3] for row in sorted(found)]
+        self.prepare = prepare
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key: slice) -> list:
+        wanted = self.ids[key]
+        links = {
+            link.pk: link for link in self.prepare(ServiceAtLocation.objects.filter(pk__in=wanted))
+        }
+        return [links[pk] for pk in wanted if pk in links]

@@ -3,7 +3,7 @@ from .listings import Location, Service, ServiceAtLocation
 from .organisations import Organisation, OrganisationMembership
 from .postcodes import Postcode
 from .schedules import WEEKDAY_SLUGS, CourseRun, Schedule, Weekday
-from .search_state import SearchIndexState
+from .search_state import SearchChange
 from .tokens import OrganisationToken
 from .vocabularies import (
     VOCABULARIES,
@@ -34,7 +34,7 @@ __all__ = [
     "OrganisationToken",
     "Postcode",
     "Schedule",
-    "SearchIndexState",
+    "SearchChange",
     "Service",
     "ServiceAtLocation",
     "ServiceType",

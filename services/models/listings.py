@@ -33,6 +33,35 @@ def takes_referrals(accepts_referrals: bool, referral_email: str | None) -> bool
     return bool(accepts_referrals and referral_email)
 
 
+# The cost values shown as free (the "Free" filter, and isAccessibleForFree in JSON-LD).
+FREE_COSTS = ("free", "donation")
+
+
+def is_free(cost: str) -> bool:
+    return cost in FREE_COSTS
+
+
+# Intake statuses that mean the service is not taking new people.
+RESTRICTED_INTAKES = ("full", "paused")
+
+
+def restricted_through(intake_status: str, until: datetime.date | None) -> int:
+    """The rule for "taking new people", as the ordinal of the last day the service is not
+    (0: it is). A full or paused service is restricted through its end date, if it has one,
+    else for good. A service is taking new people on day D when this is before D's ordinal:
+    `Service.is_accepting` and the search index both ask this function."""
+    if intake_status not in RESTRICTED_INTAKES:
+        return 0
+    return until.toordinal() if until else datetime.date.max.toordinal()
+
+
+def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The rule for a stale listing: one last checked before this moment (or never) is
+    overdue for review. `Service.is_stale` and the search index both ask it."""
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
+
+
 class Location(models.Model):
     """A physical place where support happens (HSDS `location` with its `address`)."""
 
@@ -345,13 +374,13 @@ class Service(models.Model):
 
     @property
     def is_accepting(self) -> bool:
-        return self.current_intake_status() not in (self.Intake.FULL, self.Intake.PAUSED)
+        """Taking new people today (`restricted_through`)."""
+        restricted = restricted_through(self.intake_status, self.intake_status_until)
+        return restricted < timezone.localdate().toordinal()
 
     def is_stale(self, now: datetime.datetime | None = None) -> bool:
         """Not checked for longer than STALE_LISTING_MONTHS (shown to the public)."""
-        now = now or timezone.now()
-        limit = now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
-        return self.last_checked_at is None or self.last_checked_at < limit
+        return self.last_checked_at is None or self.last_checked_at < stale_cutoff(now)
 
     def note_checked(self, user, reason: str) -> None:
         """Note, without saving, that `user` confirmed today that the listing is correct; the

@@ -4,14 +4,16 @@
     filterset.is_valid()          # False: filterset.errors (field -> messages)
     filterset.location            # geo.LocationResult for near/lat/lon, or None
                                   # (an area named in `near` filters like `area`)
-    filterset.qs                  # every result, ordered
     filterset.is_grouped          # True when searching near a point that was found
-    filterset.local_qs            # results near the point, nearest first
-    filterset.national_qs         # available across Scotland, online or by phone
+    filterset.results(prepare)    # every result, in order, for a paginator
+    filterset.totals()            # (results, results in the national/online group)
     filterset.facets()            # {parameter: [FacetOption(slug, name, count, selected)]}
 
+Results come from the in-memory index (`services.search.index`); the filters it does not
+hold (area, accessibility, day, open now) run in SQL, in one query, and narrow it.
+
 Values within one parameter are OR'ed (type=a&type=b: either); parameters are AND'ed.
-When grouped, `qs` lists the local group first; otherwise it is one list. Listings overdue
+When grouped, the results list the local group first; otherwise it is one list. Listings overdue
 for review come after fresher ones in every order. A `near` that cannot be found is not a
 form error: no location filter is applied and `location` says why (not found with
 suggestions, or ambiguous with choices).
@@ -22,8 +24,8 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db import connection, models
-from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django_filters.constants import EMPTY_VALUES
@@ -42,8 +44,9 @@ from services.models import (
     ServiceType,
     Weekday,
 )
+from services.models.listings import stale_cutoff
 from services.search import index as search_index
-from services.search import live
+from services.search import keyword, live
 from services.search import sql as search
 from services.vocabulary_loader import registry
 
@@ -62,15 +65,15 @@ VOCABULARY_PARAMETERS = {
 # Facets are counted for these (definition: the number of results if the option were also
 # selected, i.e. added to the parameter's current values).
 FACET_PARAMETERS = ("type", "access_route", "lived_experience", "delivery", "audience")
-FREE_COSTS = (Service.Cost.FREE, Service.Cost.DONATION)
-# Filters the in-memory index does not hold: they run in SQL (services.search_index).
-SQL_PARAMETERS = ("q", "area", "accessibility", "day", "open_now")
+# Filters the in-memory index does not hold: they run in SQL (services.search.index).
+SQL_PARAMETERS = ("area", "accessibility", "day", "open_now")
 
 
 class Sort(models.TextChoices):
     DISTANCE = "distance", "Distance"
     NAME = "name", "Name"
     RECENTLY_CHECKED = "recently_checked", "Most recently checked"
+    RELEVANCE = "relevance", "Best match"
 
 
 class StrictBooleanField(forms.Field):
@@ -152,7 +155,7 @@ def _vocabulary_filter(parameter: str, label: str) -> django_filters.Filter:
         field_name=relation,
         queryset=model.objects.in_order(),
         to_field_name="slug",
-        method="filter_related",
+        method="filter_nothing",
         label=label,
         parameter=parameter,
     )
@@ -168,17 +171,6 @@ def _as_multivalue(data) -> MultiValueDict:
             key: list(value) if isinstance(value, list | tuple) else [value]
             for key, value in (data or {}).items()
         }
-    )
-
-
-def _having_any(relation: str, terms) -> QuerySet:
-    """Ids of services tagged with any of `terms`, read from the join table alone."""
-    field = Service._meta.get_field(relation)
-    target = field.m2m_reverse_field_name()
-    return (
-        field.remote_field.through.objects.filter(**{f"{target}__in": terms})
-        .order_by()
-        .values("service_id")
     )
 
 
@@ -204,7 +196,7 @@ class ServiceFilterForm(forms.Form):
 
 
 class ServiceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", max_length=200, label="Search for")
+    q = django_filters.CharFilter(method="filter_nothing", max_length=200, label="Search for")
     near = django_filters.CharFilter(method="filter_nothing", max_length=100, label="Near")
     lat = FloatFilter(
         method="filter_nothing",
@@ -245,9 +237,9 @@ class ServiceFilterSet(django_filters.FilterSet):
         label="Area",
         parameter="area",
     )
-    free = BooleanFilter(method="filter_free", label="Free")
+    free = BooleanFilter(method="filter_nothing", label="Free")
     age = IntegerFilter(
-        method="filter_age",
+        method="filter_nothing",
         min_value=0,
         max_value=120,
         error_messages={
@@ -263,8 +255,8 @@ class ServiceFilterSet(django_filters.FilterSet):
         label="Day",
     )
     open_now = BooleanFilter(method="filter_open_now", label="Open now")
-    accepting = BooleanFilter(method="filter_accepting", label="Taking new people")
-    takes_referrals = BooleanFilter(method="filter_takes_referrals", label="Takes referrals")
+    accepting = BooleanFilter(method="filter_nothing", label="Taking new people")
+    takes_referrals = BooleanFilter(method="filter_nothing", label="Takes referrals")
     include_national = BooleanFilter(method="filter_nothing", label="Include national")
     sort = django_filters.ChoiceFilter(choices=Sort.choices, method="filter_nothing")
 
@@ -273,10 +265,11 @@ class ServiceFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = ServiceFilterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, radius_km: float | None = None, **kwargs):
         # Results come from the index of published services; a narrower starting queryset
         # (the API's modified_after) is applied in SQL.
         self._narrowed = queryset is not None
+        self._radius_km = radius_km  # a radius given another way (HSDS: proximity in metres)
         super().__init__(
             _as_multivalue(data),
             queryset if queryset is not None else Service.objects.published(),
@@ -297,12 +290,6 @@ class ServiceFilterSet(django_filters.FilterSet):
         """Location, radius, grouping and sort apply together, in filter_queryset."""
         return queryset
 
-    def filter_q(self, queryset, name, value):
-        return search.keyword_filter(queryset, value)
-
-    def filter_related(self, queryset, name, value):
-        return queryset.filter(pk__in=_having_any(name, value))
-
     def filter_accessibility(self, queryset, name, value):
         return queryset.filter(
             pk__in=Service.locations.through.objects.filter(
@@ -313,26 +300,11 @@ class ServiceFilterSet(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         return queryset.filter(search.in_areas_q(list(value)))
 
-    def filter_free(self, queryset, name, value):
-        return queryset.filter(cost__in=FREE_COSTS) if value else queryset
-
-    def filter_age(self, queryset, name, value):
-        return queryset.filter(
-            Q(min_age__isnull=True) | Q(min_age__lte=value),
-            Q(max_age__isnull=True) | Q(max_age__gte=value),
-        )
-
     def filter_day(self, queryset, name, value):
         return search.running_on_filter(queryset, [WEEKDAY_SLUGS.index(day) for day in value])
 
     def filter_open_now(self, queryset, name, value):
         return queryset.filter(self._open_now_q) if value else queryset
-
-    def filter_accepting(self, queryset, name, value):
-        return queryset.accepting() if value else queryset
-
-    def filter_takes_referrals(self, queryset, name, value):
-        return queryset.taking_referrals() if value else queryset
 
     @cached_property
     def _open_now_q(self) -> Q:
@@ -357,7 +329,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     @property
     def search_radius_km(self) -> float:
         """The radius asked for; else, for an island, one that covers it; else the default."""
-        asked = self._data.get("radius_km")
+        asked = self._radius_km or self._data.get("radius_km")
         return asked or (self.location and self.location.radius_km) or DEFAULT_RADIUS_KM
 
     @cached_property
@@ -371,91 +343,24 @@ class ServiceFilterSet(django_filters.FilterSet):
     def _include_national(self) -> bool:
         return self._data.get("include_national") is not False
 
-    @cached_property
-    def _remote_ids(self) -> list:
-        return search.remote_group_ids(self.location.council_area if self.location else None)
-
-    @cached_property
-    def _group_q(self) -> Q:
-        return Q(pk__in=self._remote_ids)
-
-    def _located(self, queryset: QuerySet) -> QuerySet:
-        if not self.is_grouped:
-            return queryset if self._include_national else queryset.filter(is_national=False)
-        near = search.near_service_ids(self.location.lat, self.location.lon, self.search_radius_km)
-        if not self._include_national:
-            return queryset.filter(pk__in=near, is_national=False)
-        # One id set (near ∪ remote) lets the database start from the few candidate ids
-        # instead of testing every service against an OR.
-        remote = Service.objects.filter(pk__in=self._remote_ids).order_by().values("pk")
-        return queryset.filter(pk__in=near.union(remote, all=True))
-
     # Whole search ----------------------------------------------------------------------
-
-    def _filtered(self, queryset: QuerySet) -> QuerySet:
-        for name, value in self._data.items():
-            if not _is_empty(value):
-                queryset = self.filters[name].filter(queryset, value)
-        if self._near_area:
-            queryset = queryset.filter(search.in_areas_q(self._near_area))
-        return self._located(queryset)
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        return self._ordered(self._filtered(queryset))
 
     def _sort(self) -> str:
         sort = self._data.get("sort")
         if sort == Sort.DISTANCE and not self.is_grouped:
             sort = ""
+        if sort == Sort.RELEVANCE and not self.words:
+            sort = ""
+        if not sort and self.words:
+            return Sort.RELEVANCE
         if not sort:
             sort = Sort.DISTANCE if self.is_grouped else ""
-        if not sort and self._data.get("q") and connection.vendor == "postgresql":
-            return "relevance"
         return sort or Sort.NAME
 
-    def _ordered(self, queryset: QuerySet) -> QuerySet:
-        queryset = search.with_stale_flag(queryset)
-        keys: list = []
-        if self.is_grouped:
-            queryset = search.with_distance(
-                queryset, self.location.lat, self.location.lon, self.search_radius_km
-            )
-            if self._remote_ids:
-                queryset = queryset.annotate(
-                    in_national_group=Case(
-                        When(self._group_q, then=True), default=False, output_field=BooleanField()
-                    )
-                )
-                keys.append("in_national_group")
-            else:  # a constant: PostgreSQL refuses `ORDER BY false`
-                queryset = queryset.annotate(
-                    in_national_group=Value(False, output_field=BooleanField())
-                )
-        keys.append("listing_is_stale")
-        sort = self._sort()
-        if sort == Sort.DISTANCE:
-            # The national group has no meaningful distance: it is in name order.
-            queryset = queryset.annotate(
-                local_distance_km=Case(
-                    When(in_national_group=True, then=Value(None)),
-                    default=F("distance_km"),
-                    output_field=FloatField(),
-                )
-            )
-            keys.append(F("local_distance_km").asc(nulls_last=True))
-        elif sort == Sort.RECENTLY_CHECKED:
-            keys.append(F("last_checked_at").desc(nulls_last=True))
-        elif sort == "relevance":
-            keys.append(F("search_rank").desc())
-        return queryset.order_by(*keys, "name", "pk")
-
-    @property
-    def local_qs(self) -> QuerySet:
-        return self.qs.filter(in_national_group=False) if self.is_grouped else self.qs
-
-    @property
-    def national_qs(self) -> QuerySet:
-        return self.qs.filter(in_national_group=True) if self.is_grouped else self.qs.none()
+    @cached_property
+    def words(self) -> list[keyword.Word]:
+        """The words searched for (`q`), as the keyword search sees them."""
+        return keyword.query_words(self._data.get("q") or "")
 
     # Results from the in-memory index ----------------------------------------------------
 
@@ -470,7 +375,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             for name in SQL_PARAMETERS
             if not _is_empty(data.get(name)) and not (name == "open_now" and not data[name])
         }
-        only_ids = ranks = None
+        only_ids = None
         sort = self._sort()
         if sql_filters or self._narrowed or self._near_area:
             queryset = self.queryset
@@ -478,11 +383,7 @@ class ServiceFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
             if self._near_area:
                 queryset = queryset.filter(search.in_areas_q(self._near_area))
-            if sort == "relevance":
-                ranks = dict(queryset.order_by().values_list("pk", "search_rank"))
-                only_ids = list(ranks)
-            else:
-                only_ids = list(queryset.order_by().values_list("pk", flat=True))
+            only_ids = list(queryset.order_by().values_list("pk", flat=True))
         terms = {}
         for parameter, (relation, _model) in VOCABULARY_PARAMETERS.items():
             value = data.get(parameter)
@@ -490,7 +391,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         return search_index.Criteria(
             terms=terms,
             today=timezone.localdate(),
-            stale_cutoff=search.stale_cutoff(),
+            stale_cutoff=stale_cutoff(),
             sort=sort,
             free=data.get("free") is True,
             age=data.get("age"),
@@ -504,13 +405,13 @@ class ServiceFilterSet(django_filters.FilterSet):
             ),
             council_area=self.location.council_area if self.is_grouped else None,
             only_ids=only_ids,
-            ranks=ranks,
+            words=self.words,
             facet_relations=[VOCABULARY_PARAMETERS[name][0] for name in FACET_PARAMETERS],
         )
 
     @cached_property
     def hits(self) -> search_index.Hits:
-        """Every result, in order, from the in-memory index (`services.search_index`)."""
+        """Every result, in order, from the in-memory index (`services.search.index`)."""
         return search_index.search(live.current(), self.criteria)
 
     def results(self, prepare=None, relations=()) -> "ResultList":

@@ -1,51 +1,139 @@
-"""The in-memory search index behind `/search/` and `/api/v1/services/`.
+"""The in-memory search index behind `/search/`, `/api/v1/services/` and the HSDS lists.
 
-Why it exists: at 100 000 services (21 000 of them within 25 km of Paisley in `make bench`)
-every SQL formulation of "near a place + filters + facet counts" had to join and re-read
-tens of thousands of rows per request (0.5–0.7 s on PostgreSQL). The index keeps, for every
-published service, only what searches filter, sort and count on — its place in name order,
-flags, ages, intake, its vocabulary terms as a boolean matrix and the coordinates of its
-locations — as numpy arrays. A search is then a few vectorised operations, and the database
-is asked only for the page of services shown.
+Why it exists: at 100 000 services every SQL formulation of "near a place + filters + facet
+counts + keywords" had to join and re-read tens of thousands of rows per request. The index
+keeps, for every published service, only what searches filter, sort and count on — flags,
+ages, intake, its vocabulary terms as a boolean matrix, the coordinates of its locations,
+the areas it covers, its place in name order and the stems of its text — as numpy arrays and
+keyword postings. A search is then a few vectorised operations, and the database is asked
+only for the page of services shown.
 
-The database stays the only source of truth; the index is a per-process cache of it:
+The database stays the only source of truth; the index is a per-process copy of it:
 
-- built from the database (a few queries; about 2 s at 100 000 services, a fraction of a
-  second at the size of the real directory), by gunicorn workers before their first request;
-- before each search, its token is compared with `SearchIndexState.token` (one query);
-  every edit that can change results gives that row a new random token (signals in
-  `services.signals`, and `changed()` after bulk loads), so an edit in any process is seen
-  by every process on its next search;
-- rebuilt when the tokens differ.
+- `build()` reads it whole, from one consistent snapshot (a REPEATABLE READ transaction on
+  PostgreSQL, one read transaction on SQLite), together with its position in the change log;
+- `Index.apply()` returns a new index with some services read again (copy on write: searches
+  running on the old one are not disturbed); `services.search.live` feeds it the services
+  the change log (`SearchChange`, written by triggers) names.
 
-Filters the index does not hold — keyword, area, accessibility, day and open now — run in
-SQL (one query for all of them) and narrow the index's results to the ids it returns.
-`services.filters.ServiceFilterSet.qs` is the same search written wholly in SQL; tests check
-that both agree.
+Filters the index does not hold — area, accessibility, day and open now — run in SQL (one
+query for all of them) and narrow the index's results to the ids it returns.
 """
 
+import bisect
+import contextlib
 import datetime
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
+from services.search import keyword
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
-# Terms of one vocabulary are packed into integer columns of this many bits each, so any
-# number of terms fits (SQLite and PostgreSQL integers are 64-bit signed).
+# Terms of one vocabulary are packed into integer columns of this many bits each when the
+# whole index is read, so any number of terms fits (64-bit signed integers in both databases).
 BITS_PER_COLUMN = 62
+# After this many services changed since the last whole build, the keyword overlay is folded
+# into fresh postings (in the background, by `services.search.live`).
+OVERLAY_LIMIT = 2000
+
+
+# The change-log position an index reflects -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """SQLite: every change up to `last_id` is applied (one writer at a time: ids commit in
+    order). PostgreSQL: every change of a transaction older than `xmin` is applied, and the
+    `seen` ids of newer ones (they can commit in any order, so ids alone cannot tell)."""
+
+    last_id: int = 0
+    xmin: int | None = None
+    seen: frozenset[int] = frozenset()
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def read_changes(cursor: Cursor) -> tuple[Cursor, list[uuid.UUID | None]]:
+    """The changes after `cursor` (service ids; None for a vocabulary or area change) and the
+    cursor after them, in one query."""
+    from services.models import SearchChange
+
+    table = connection.ops.quote_name(SearchChange._meta.db_table)
+    with connection.cursor() as db:
+        if _postgresql():
+            db.execute(
+                "SELECT s.xmin, c.id, c.service_id, c.xid FROM "
+                "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s "
+                f"LEFT JOIN {table} c ON c.xid >= %s ORDER BY c.id",
+                [cursor.xmin if cursor.xmin is not None else 0],
+            )
+            rows = db.fetchall()
+            xmin = rows[0][0]
+            new = [row for row in rows if row[1] is not None and row[1] not in cursor.seen]
+            seen = frozenset(row[1] for row in rows if row[1] is not None and row[3] >= xmin)
+            last = max([cursor.last_id, *(row[1] for row in new)])
+            return Cursor(last, xmin, seen), [_as_uuid(row[2]) for row in new]
+        db.execute(
+            f"SELECT id, service_id FROM {table} WHERE id > %s ORDER BY id", [cursor.last_id]
+        )
+        rows = db.fetchall()
+    if not rows:
+        return cursor, []
+    return Cursor(rows[-1][0]), [_as_uuid(row[1]) for row in rows]
+
+
+def _as_uuid(value) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
+
+
+def _start_cursor() -> Cursor:
+    """The position of the change log as the current snapshot sees it."""
+    cursor, _ = read_changes(Cursor(xmin=0) if _postgresql() else Cursor())
+    return cursor
+
+
+@contextlib.contextmanager
+def consistent_read() -> Iterator[None]:
+    """Every query inside reads one snapshot of the database. Inside an outer transaction
+    (tests, a management command's) that transaction's view is used as it is."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if _postgresql():
+        with transaction.atomic():
+            with connection.cursor() as db:
+                db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    # SQLite (WAL): a deferred transaction reads one snapshot and takes no write lock (the
+    # connection's own transactions are IMMEDIATE, which would block writers meanwhile).
+    connection.ensure_connection()
+    with connection.cursor() as db:
+        db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
+
+# The index --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Terms:
-    """One vocabulary relation: its terms in display order (one column each), and which
-    services have each."""
+    """One vocabulary relation: its terms in display order, which column of the matrix holds
+    each, and which services have each."""
 
     terms: list  # vocabulary model instances, in display order
     columns: dict[int, int]  # term id -> column
@@ -54,7 +142,7 @@ class Terms:
     def of(self, position: int) -> list:
         """The terms of the service at `position`, in display order."""
         row = self.matrix[position]
-        return [term for column, term in enumerate(self.terms) if row[column]]
+        return [term for term in self.terms if row[self.columns[term.pk]]]
 
     def any_of(self, term_ids: Iterable[int], rows: np.ndarray) -> np.ndarray:
         """For the services at `rows`: whether each has any of `term_ids`."""
@@ -65,40 +153,112 @@ class Terms:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """The index at one token. Services are held in (name, id) order, the order the
-    database sorts them by name, so a service's position is also its name rank."""
+class Points:
+    """Every location of every service, sorted by latitude, with what distances need."""
 
-    token: uuid.UUID | None
-    ids: list[int]  # the services' UUIDs as integers: ints and int-only dicts cost the
-    positions: dict[int, int]  # garbage collector nothing, 100 000 UUID objects would
+    lat: np.ndarray
+    lon: np.ndarray
+    service: np.ndarray  # position of the service
+    phi: np.ndarray  # latitude, longitude in radians and cos(latitude)
+    lam: np.ndarray
+    cos_phi: np.ndarray
+
+    @classmethod
+    def of(cls, service: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> "Points":
+        order = np.argsort(lat, kind="stable")
+        lat, lon = lat[order], lon[order]
+        phi = np.radians(lat)
+        return cls(lat, lon, service[order], phi, np.radians(lon), np.cos(phi))
+
+    def without(self, positions: np.ndarray) -> "Points":
+        keep = ~np.isin(self.service, positions)
+        return Points(*(getattr(self, name)[keep] for name in self.__dataclass_fields__))
+
+    def plus(self, service: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> "Points":
+        if not len(service):
+            return self
+        return Points.of(
+            np.concatenate([self.service, service]),
+            np.concatenate([self.lat, lat]),
+            np.concatenate([self.lon, lon]),
+        )
+
+
+@dataclass(frozen=True)
+class Text:
+    """Keyword postings: for each stem, the positions of the services whose text has it and
+    the weight of the heaviest field it is in. Services changed since the postings were
+    built are in `overlay` (stem -> weight each) and masked out of the postings by `dirty`."""
+
+    stems: dict[str, int]  # stem -> index into positions/weights
+    positions: list[np.ndarray]
+    weights: list[np.ndarray]
+    dirty: np.ndarray  # bool per service
+    overlay: dict[int, dict[str, int]]
+
+    def postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self.stems.get(stem)
+        if found is None:
+            positions, weights = np.empty(0, np.int64), np.empty(0, np.float64)
+        else:
+            positions, weights = self.positions[found], self.weights[found]
+            if self.overlay:
+                keep = ~self.dirty[positions]
+                positions, weights = positions[keep], weights[keep]
+        extra = [(pos, found[stem]) for pos, found in self.overlay.items() if stem in found]
+        if extra:
+            more_positions, more_weights = zip(*extra, strict=True)
+            positions = np.concatenate([positions, np.array(more_positions, np.int64)])
+            weights = np.concatenate([weights, np.array(more_weights, np.float64)])
+        return positions, weights.astype(np.float64)
+
+    def vocabulary(self) -> list[str]:
+        extra = {stem for weights in self.overlay.values() for stem in weights}
+        return list(self.stems.keys() | extra)
+
+
+@dataclass(frozen=True)
+class Index:
+    """The index at one position of the change log. A service keeps its position for the
+    index's life (a service that leaves is marked not `live`; one that arrives is appended);
+    `name_rank` orders services by (name, id)."""
+
+    cursor: Cursor
+    ids: list[int]  # the services' UUIDs as integers (cheaper to hold than UUID objects)
+    positions: dict[int, int]
+    live: np.ndarray  # published now
+    name_rank: np.ndarray
+    names: list[tuple[str, int]]  # (name, id) of live services, sorted
+    labels: list[str]  # name by position
     checked: np.ndarray  # last_checked_at as POSIX seconds, NaN when never checked
     national: np.ndarray
     has_location: np.ndarray
     free: np.ndarray
     min_age: np.ndarray  # NaN when not set
     max_age: np.ndarray
-    restricted: np.ndarray  # intake full or paused…
-    restricted_until: np.ndarray  # …until this date's ordinal (0: no end date)
-    takes_referrals: np.ndarray  # services.models.listings.takes_referrals
+    restricted_through: np.ndarray  # ordinal of the last day intake is restricted (0: none)
+    takes_referrals: np.ndarray
     terms: dict[str, Terms]
-    point_lat: np.ndarray  # every location of every service, sorted by latitude
-    point_lon: np.ndarray
-    point_service: np.ndarray
-    point_phi: np.ndarray  # latitude, longitude in radians and cos(latitude), for distances
-    point_lambda: np.ndarray
-    point_cos_phi: np.ndarray
-    uncovered: np.ndarray  # services with no location and no covered area
-    covering: dict[str, np.ndarray] = field(default_factory=dict)  # council slug -> positions
+    points: Points
+    covers: np.ndarray  # bool, services × council areas: covered, directly or as a whole
+    covers_any: np.ndarray  # has any covered area at all
+    councils: dict[str, int]  # council area slug -> column of `covers`
+    area_wholes: dict[int, tuple[str, ...]]  # area id -> council slugs it stands for
+    text: Text
+    changes_applied: int = 0
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def size(self) -> int:
+        """Published services."""
+        return int(self.live.sum())
+
     # Filters -------------------------------------------------------------------------
 
     def accepting(self, today: datetime.date) -> np.ndarray:
-        until = self.restricted_until
-        return ~(self.restricted & ((until == 0) | (until >= today.toordinal())))
+        return self.restricted_through < today.toordinal()
 
     def for_age(self, age: int) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -111,41 +271,244 @@ class Snapshot:
             return np.isnan(self.checked) | (self.checked < cutoff.timestamp())
 
     def remote_group(self, council_area_slug: str | None) -> np.ndarray:
-        """Mirrors `services.search.remote_group_q`: national services, and services with no
-        location whose covered areas (if any) include the council area (all, if unknown)."""
-        group = self.national.copy()
-        if not council_area_slug:
-            return group | ~self.has_location
-        group[self.uncovered] = True
-        group[self.covering.get(council_area_slug, np.empty(0, dtype=np.int64))] = True
-        return group
+        """The "across Scotland, online or by phone" group for a place: national services,
+        and services with no location whose covered areas (if any) include the place's
+        council area (all of them, if that is unknown)."""
+        remote = ~self.has_location
+        if council_area_slug:
+            column = self.councils.get(council_area_slug)
+            here = self.covers[:, column] if column is not None else False
+            remote = remote & (~self.covers_any | here)
+        return self.national | remote
 
     def nearest_km(self, lat: float, lon: float, km: float) -> np.ndarray:
-        """Per service: the great-circle distance to its nearest location inside the
-        bounding box of the circle (NaN if none), as `services.search.with_distance`."""
+        """Per service: the great-circle distance to its nearest location within `km`
+        (NaN if none)."""
+        points = self.points
         box = bounding_box(lat, lon, km)
-        start = np.searchsorted(self.point_lat, box.min_lat, side="left")
-        stop = np.searchsorted(self.point_lat, box.max_lat, side="right")
-        lons = self.point_lon[start:stop]
+        start = np.searchsorted(points.lat, box.min_lat, side="left")
+        stop = np.searchsorted(points.lat, box.max_lat, side="right")
+        lons = points.lon[start:stop]
         inside = np.flatnonzero((lons >= box.min_lon) & (lons <= box.max_lon)) + start
-        owners = self.point_service[inside]
+        owners = points.service[inside]
         phi1, lam1 = math.radians(lat), math.radians(lon)
-        h = np.square(np.sin((self.point_phi[inside] - phi1) / 2)) + math.cos(
-            phi1
-        ) * self.point_cos_phi[inside] * np.square(np.sin((self.point_lambda[inside] - lam1) / 2))
+        h = np.square(np.sin((points.phi[inside] - phi1) / 2)) + math.cos(phi1) * points.cos_phi[
+            inside
+        ] * np.square(np.sin((points.lam[inside] - lam1) / 2))
         distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
         nearest = np.full(len(self), np.inf)
         np.minimum.at(nearest, owners, distances)
-        nearest[np.isinf(nearest)] = np.nan
+        nearest[np.isinf(nearest) | (nearest > km)] = np.nan
         return nearest
 
+    def relevance(self, words: Sequence[keyword.Word]) -> np.ndarray:
+        """Per service: its relevance to every one of `words` (0 when one does not match)."""
+        total = np.zeros(len(self), dtype=np.float64)
+        first = True
+        vocabulary: list[str] | None = None
+        for word in words:
+            score = np.zeros(len(self), dtype=np.float64)
+            positions, weights = self.text.postings(word.stem)
+            if not self.live[positions].any() and word.may_be_misspelt:
+                vocabulary = vocabulary if vocabulary is not None else self.text.vocabulary()
+                for near in keyword.near_stems(word, vocabulary):
+                    more, more_weights = self.text.postings(near)
+                    np.maximum.at(score, more, more_weights * keyword.FUZZY_WEIGHT)
+            np.maximum.at(score, positions, weights)
+            if not score.any():
+                return score
+            total = score if first else np.where((score > 0) & (total > 0), total + score, 0)
+            first = False
+        return total
 
-# Building --------------------------------------------------------------------------------
+    # Changes -------------------------------------------------------------------------
+
+    def apply(self, cursor: Cursor, services: list, vocabulary_changed: bool) -> "Index":
+        """A new index at `cursor`, with `services` (ids) read again from the database and,
+        if the vocabularies or areas changed, those too."""
+        index = self
+        if vocabulary_changed:
+            index = index._with_vocabularies()
+        wanted = list(dict.fromkeys(pk for pk in services if pk is not None))
+        if wanted:
+            index = index._with_services(wanted)
+        return replace(index, cursor=cursor, changes_applied=index.changes_applied + len(wanted))
+
+    def _with_vocabularies(self) -> "Index":
+        all_terms = _terms()
+        terms = {}
+        for relation, listed in all_terms.items():
+            old = self.terms[relation]
+            columns = dict(old.columns)
+            for term in listed:
+                columns.setdefault(term.pk, len(columns))
+            matrix = old.matrix
+            if len(columns) > matrix.shape[1]:
+                extra = np.zeros((matrix.shape[0], len(columns) - matrix.shape[1]), bool)
+                matrix = np.hstack([matrix, extra])
+            terms[relation] = Terms(listed, columns, matrix)
+        wholes = _area_wholes()
+        councils = dict(self.councils)
+        for slugs in wholes.values():
+            for slug in slugs:
+                councils.setdefault(slug, len(councils))
+        covers = self.covers
+        if len(councils) > covers.shape[1]:
+            extra = np.zeros((covers.shape[0], len(councils) - covers.shape[1]), bool)
+            covers = np.hstack([covers, extra])
+        index = replace(self, terms=terms, councils=councils, area_wholes=wholes, covers=covers)
+        # What an area stands for may have changed: read every covering service again.
+        covering = [uuid.UUID(int=self.ids[p]) for p in np.flatnonzero(self.covers_any)]
+        return index._with_services(covering) if covering else index
+
+    def _with_services(self, wanted: list[uuid.UUID]) -> "Index":
+        rows = {row.pk.int: row for row in read_services(self, only=wanted)}
+        ids, positions, labels = list(self.ids), dict(self.positions), list(self.labels)
+        for pk, row in rows.items():
+            if pk not in positions:
+                positions[pk] = len(ids)
+                ids.append(pk)
+                labels.append(row.name)
+        grow = len(ids) - len(self.ids)
+        arrays = {
+            name: _grown(getattr(self, name), grow, fill)
+            for name, fill in (
+                ("live", False),
+                ("name_rank", 0.0),
+                ("checked", math.nan),
+                ("national", False),
+                ("has_location", False),
+                ("free", False),
+                ("min_age", math.nan),
+                ("max_age", math.nan),
+                ("restricted_through", 0),
+                ("takes_referrals", False),
+                ("covers", False),
+                ("covers_any", False),
+            )
+        }
+        terms = {
+            relation: replace(held, matrix=_grown(held.matrix, grow, False))
+            for relation, held in self.terms.items()
+        }
+        changed = np.array(
+            [positions[pk.int] for pk in wanted if pk.int in positions], dtype=np.int64
+        )
+        names = list(self.names)
+        dirty = _grown(self.text.dirty, grow, False)
+        overlay = dict(self.text.overlay)
+        for position in changed:
+            pk = ids[position]
+            if arrays["live"][position]:  # leaves its place in name order, or moves
+                old = (labels[position], pk)
+                at = bisect.bisect_left(names, old)
+                if at < len(names) and names[at] == old:
+                    del names[at]
+            arrays["live"][position] = False
+            dirty[position] = True
+            overlay.pop(position, None)
+            for held in terms.values():
+                held.matrix[position] = False
+        new_service, new_lat, new_lon = [], [], []
+        for pk, row in rows.items():
+            position = positions[pk]
+            arrays["live"][position] = True
+            for name in ROW_ARRAYS:
+                arrays[name][position] = getattr(row, name)
+            for relation, term_ids in row.terms.items():
+                held = terms[relation]
+                for term_id in term_ids:
+                    column = held.columns.get(term_id)
+                    if column is not None:
+                        held.matrix[position, column] = True
+            covered = [self.councils[slug] for slug in row.councils if slug in self.councils]
+            arrays["covers"][position] = False
+            arrays["covers"][position, covered] = True
+            arrays["covers_any"][position] = row.covers_any
+            key = (row.name, pk)
+            labels[position] = row.name
+            bisect.insort(names, key)
+            ranks = arrays["name_rank"]
+            ranks[position] = _rank_between(names, key, ranks, positions)
+            overlay[position] = row.document
+            for lat, lon in row.points:
+                new_service.append(position)
+                new_lat.append(lat)
+                new_lon.append(lon)
+        points = self.points.without(changed).plus(
+            np.array(new_service, np.int64), np.array(new_lat), np.array(new_lon)
+        )
+        return replace(
+            self,
+            ids=ids,
+            positions=positions,
+            names=names,
+            labels=labels,
+            terms=terms,
+            points=points,
+            text=replace(self.text, dirty=dirty, overlay=overlay),
+            **arrays,
+        )
+
+
+def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
+    """A copy of `array` with `grow` more rows of `fill` (copy on write)."""
+    if not grow:
+        return array.copy()
+    extra = np.full((grow, *array.shape[1:]), fill, dtype=array.dtype)
+    return np.concatenate([array, extra])
+
+
+def _rank_between(names: list, key: tuple, ranks: np.ndarray, positions: dict) -> float:
+    """A name rank for `key` (already in `names`) between its neighbours' ranks."""
+    at = bisect.bisect_left(names, key)
+    before = ranks[positions[names[at - 1][1]]] if at > 0 else None
+    after = ranks[positions[names[at + 1][1]]] if at + 1 < len(names) else None
+    if before is None and after is None:
+        return 0.0
+    if before is None:
+        return float(after) - 1.0
+    if after is None:
+        return float(before) + 1.0
+    return (float(before) + float(after)) / 2
+
+
+# Reading the database -----------------------------------------------------------------------
 #
-# The index is read with two statements written here from the models' metadata (table and
-# column names, never user input), because the ORM cannot join grouped subqueries: packing
-# each service's terms through correlated subqueries took 3 s at 100 000 services, this
-# way takes a fraction of that. Which services are published is still the ORM's definition.
+# Services are read with statements written here from the models' metadata (table and column
+# names, never user input), because the ORM cannot join grouped subqueries: packing each
+# service's terms through correlated subqueries took 3 s at 100 000 services, this way takes
+# a fraction of that. Which services are published is still the ORM's definition.
+
+ROW_ARRAYS = (
+    "checked",
+    "national",
+    "has_location",
+    "free",
+    "min_age",
+    "max_age",
+    "restricted_through",
+    "takes_referrals",
+)
+
+
+@dataclass
+class ServiceRow:
+    pk: uuid.UUID
+    name: str
+    checked: float
+    national: bool
+    has_location: bool
+    free: bool
+    min_age: float
+    max_age: float
+    restricted_through: int
+    takes_referrals: bool
+    terms: dict[str, list[int]] = field(default_factory=dict)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    councils: set[str] = field(default_factory=set)
+    covers_any: bool = False
+    document: dict[str, int] = field(default_factory=dict)
 
 
 def _terms() -> dict[str, list]:
@@ -160,6 +523,22 @@ def _terms() -> dict[str, list]:
         )
         for relation in VOCABULARY_RELATIONS
     }
+
+
+def _area_wholes() -> dict[int, tuple[str, ...]]:
+    """Area id -> the council areas it stands for (itself, or those naming it as their
+    health board or partnership)."""
+    from services.models import Area
+
+    wholes: dict[int, list[str]] = defaultdict(list)
+    for pk, slug, *parents in Area.objects.values_list(
+        "pk", "slug", "health_board_id", "partnership_id"
+    ):
+        wholes[pk].append(slug)
+        for parent in parents:
+            if parent:
+                wholes[parent].append(slug)
+    return {pk: tuple(slugs) for pk, slugs in wholes.items()}
 
 
 def _packed_terms_sql(relation: str, term_ids: list[int], alias: str) -> tuple[str, list[str]]:
@@ -187,63 +566,14 @@ def _packed_terms_sql(relation: str, term_ids: list[int], alias: str) -> tuple[s
     return sql, names
 
 
-def _service_rows(term_ids: dict[str, list[int]]) -> tuple[list, dict[str, list[str]]]:
-    from services.models import Service, ServiceAtLocation
-
-    quote = connection.ops.quote_name
-    meta = Service._meta
-
-    def column(name: str) -> str:
-        return f"s.{quote(meta.get_field(name).column)}"
-
-    checked = column("last_checked_at")
-    if connection.vendor == "postgresql":
-        checked = f"EXTRACT(EPOCH FROM {checked})"
-    located = ServiceAtLocation._meta
-    located_service = quote(located.get_field("service").column)
-    joins, packed = [], {}
-    for number, (relation, ids) in enumerate(term_ids.items()):
-        sql, names = _packed_terms_sql(relation, ids, f"r{number}")
-        joins.append(
-            f"LEFT JOIN ({sql}) r{number} ON r{number}.service_id = s.{quote(meta.pk.column)}"
-        )
-        packed[relation] = names
-    published_sql, params = (
-        Service.objects.published().order_by().values("pk").query.sql_with_params()
-    )
-    pk = f"s.{quote(meta.pk.column)}"
-    sql = (
-        f"SELECT {pk}, {checked}, {column('is_national')}, {column('cost')}, "
-        f"{column('min_age')}, {column('max_age')}, {column('intake_status')}, "
-        f"{column('intake_status_until')}, located.service_id IS NOT NULL, "
-        f"{column('accepts_referrals')}, {column('referral_email')}, "
-        f"{', '.join(name for names in packed.values() for name in names)} "
-        f"FROM {quote(meta.db_table)} s {' '.join(joins)} "
-        f"LEFT JOIN (SELECT DISTINCT {located_service} AS service_id "
-        f"FROM {quote(located.db_table)}) located ON located.service_id = {pk} "
-        f"WHERE {pk} IN ({published_sql}) "
-        f"ORDER BY {column('name')}, {pk}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall(), packed
-
-
-def _points() -> list:
-    from services.models import Location, ServiceAtLocation
-
-    quote = connection.ops.quote_name
-    located, place = ServiceAtLocation._meta, Location._meta
-    sql = (
-        f"SELECT sal.{quote(located.get_field('service').column)}, "
-        f"l.{quote(place.get_field('latitude').column)}, "
-        f"l.{quote(place.get_field('longitude').column)} "
-        f"FROM {quote(located.db_table)} sal JOIN {quote(place.db_table)} l "
-        f"ON l.{quote(place.pk.column)} = sal.{quote(located.get_field('location').column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
+def _unpack(values: list, count: int) -> np.ndarray:
+    """Bool matrix (services × terms) from the packed columns (each a list of int or None)."""
+    matrix = np.zeros((len(values[0]) if values else 0, count), dtype=bool)
+    for column, packed in enumerate(values):
+        array = np.array([value or 0 for value in packed], dtype=np.int64)
+        for bit in range(min(BITS_PER_COLUMN, count - column * BITS_PER_COLUMN)):
+            matrix[:, column * BITS_PER_COLUMN + bit] = (array >> bit) & 1
+    return matrix
 
 
 def _as_timestamp(value) -> float:
@@ -258,119 +588,248 @@ def _as_timestamp(value) -> float:
     return float(value)
 
 
-def _as_ordinal(value) -> int:
-    if value is None:
-        return 0
+def _as_date(value) -> datetime.date | None:
     if isinstance(value, str):
-        value = datetime.date.fromisoformat(value)
-    return value.toordinal()
+        return datetime.date.fromisoformat(value)
+    return value
 
 
-def _unpack(values: list, count: int) -> np.ndarray:
-    """Bool matrix (services × terms) from the packed columns (each a list of int or None)."""
-    matrix = np.zeros((len(values[0]) if values else 0, count), dtype=bool)
-    for column, packed in enumerate(values):
-        array = np.array([value or 0 for value in packed], dtype=np.int64)
-        for bit in range(min(BITS_PER_COLUMN, count - column * BITS_PER_COLUMN)):
-            matrix[:, column * BITS_PER_COLUMN + bit] = (array >> bit) & 1
-    return matrix
+def _service_columns() -> tuple[str, str]:
+    """The select list and FROM clause of one service's row (alias s, organisation o)."""
+    from services.models import Organisation, Service
+
+    quote = connection.ops.quote_name
+    meta = Service._meta
+
+    def column(name: str) -> str:
+        return f"s.{quote(meta.get_field(name).column)}"
+
+    checked = column("last_checked_at")
+    if _postgresql():
+        checked = f"EXTRACT(EPOCH FROM {checked})"
+    organisation = Organisation._meta
+    select = (
+        f"s.{quote(meta.pk.column)}, {column('name')}, {checked}, {column('is_national')}, "
+        f"{column('cost')}, {column('min_age')}, {column('max_age')}, "
+        f"{column('intake_status')}, {column('intake_status_until')}, "
+        f"{column('accepts_referrals')}, {column('referral_email')}, "
+        f"{column('summary')}, {column('description')}, "
+        f"o.{quote(organisation.get_field('name').column)}"
+    )
+    source = (
+        f"{quote(meta.db_table)} s JOIN {quote(organisation.db_table)} o "
+        f"ON o.{quote(organisation.pk.column)} = {column('organisation')}"
+    )
+    return select, source
 
 
-def build(token) -> Snapshot:
-    from services.models import Area, Service
-    from services.models.listings import takes_referrals
-    from services.search.filterset import FREE_COSTS
+def _published_sql(only: list | None) -> tuple[str, list]:
+    from services.models import Service
 
-    all_terms = _terms()
-    term_ids = {relation: [term.pk for term in terms] for relation, terms in all_terms.items()}
-    rows, packed = _service_rows(term_ids)
-    width = 11 + sum(len(names) for names in packed.values())
-    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    queryset = Service.objects.published().order_by()
+    if only is not None:
+        queryset = queryset.filter(pk__in=only)
+    return queryset.values("pk").query.sql_with_params()
+
+
+def _row(values: Sequence) -> ServiceRow:
+    from services.models import Service
+    from services.models.listings import is_free, restricted_through, takes_referrals
+
+    (pk, name, checked, national, cost, min_age, max_age, intake, until, accepts, email) = values[
+        :11
+    ]
+    summary, description, organisation = values[11:14]
+    return ServiceRow(
+        pk=Service._meta.pk.to_python(pk),
+        name=name,
+        checked=_as_timestamp(checked),
+        national=bool(national),
+        has_location=False,
+        free=is_free(cost),
+        min_age=math.nan if min_age is None else float(min_age),
+        max_age=math.nan if max_age is None else float(max_age),
+        restricted_through=restricted_through(intake, _as_date(until)),
+        takes_referrals=takes_referrals(accepts, email),
+        document=keyword.document(name, summary or "", description or "", organisation or ""),
+    )
+
+
+def read_services(index: "Index | None", only: list | None = None) -> list[ServiceRow]:
+    """Published services (all, or those of `only`) with everything the index holds of them,
+    in (name, id) order. Term ids are read through the vocabulary tables: for the whole
+    directory packed into a few integer columns a service, for a few services row by row."""
+    from services.models import Service, ServiceAtLocation
+
+    quote = connection.ops.quote_name
+    select, source = _service_columns()
+    published, params = _published_sql(only)
+    pk = f"s.{quote(Service._meta.pk.column)}"
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT {select} FROM {source} WHERE {pk} IN ({published}) "
+            f"ORDER BY s.{quote(Service._meta.get_field('name').column)}, {pk}",
+            params,
+        )
+        rows = [_row(values) for values in db.fetchall()]
+    by_raw = {row.pk: row for row in rows}
+    ids = list(by_raw)
+    if not ids:
+        return rows
+    narrowed = only is not None
+
+    def of_these(queryset):
+        return queryset.filter(service_id__in=ids) if narrowed else queryset
+
+    for relation in VOCABULARY_RELATIONS:
+        field_ = Service._meta.get_field(relation)
+        through = field_.remote_field.through
+        target = f"{field_.m2m_reverse_field_name()}_id"
+        if narrowed or index is not None:
+            pairs = of_these(through.objects.all()).values_list("service_id", target)
+            for service_id, term_id in pairs.iterator(chunk_size=10_000):
+                if service_id in by_raw:
+                    by_raw[service_id].terms.setdefault(relation, []).append(term_id)
+    located = of_these(ServiceAtLocation.objects.all()).values_list(
+        "service_id", "location__latitude", "location__longitude"
+    )
+    for service_id, lat, lon in located.iterator(chunk_size=10_000):
+        row = by_raw.get(service_id)
+        if row is not None:
+            row.has_location = True
+            row.points.append((lat, lon))
+    wholes = index.area_wholes if index is not None else _area_wholes()
+    areas = of_these(Service.areas.through.objects.all()).values_list("service_id", "area_id")
+    for service_id, area_id in areas.iterator(chunk_size=10_000):
+        row = by_raw.get(service_id)
+        if row is not None:
+            row.covers_any = True
+            row.councils.update(wholes.get(area_id, ()))
+    return rows
+
+
+def _packed_terms(all_terms: dict[str, list], ids: list) -> dict[str, np.ndarray]:
+    """Per relation, the bool matrix (services in `ids` order × terms in `all_terms` order)
+    read packed: a few integer columns a service, not a row a term."""
+    from services.models import Service
+
+    quote = connection.ops.quote_name
+    pk = quote(Service._meta.pk.column)
+    joins, packed, term_ids = [], {}, {}
+    for number, (relation, terms) in enumerate(all_terms.items()):
+        term_ids[relation] = [term.pk for term in terms]
+        sql, names = _packed_terms_sql(relation, term_ids[relation], f"r{number}")
+        joins.append(f"LEFT JOIN ({sql}) r{number} ON r{number}.service_id = s.{pk}")
+        packed[relation] = names
+    published, params = _published_sql(None)
+    columns = ", ".join(name for names in packed.values() for name in names)
+    with connection.cursor() as db:
+        db.execute(
+            f"SELECT s.{pk}, {columns} FROM {quote(Service._meta.db_table)} s "
+            f"{' '.join(joins)} WHERE s.{pk} IN ({published})",
+            params,
+        )
+        fetched = db.fetchall()
     to_uuid = Service._meta.pk.to_python
-    raw_positions = {raw: n for n, raw in enumerate(columns[0])}
-    ids = [to_uuid(raw).int for raw in columns[0]]
-    positions = {pk: n for n, pk in enumerate(ids)}
-    restricted_statuses = {Service.Intake.FULL, Service.Intake.PAUSED}
-
-    def floats(values) -> np.ndarray:
-        return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
-
-    terms, offset = {}, 11
+    order = {pk: n for n, pk in enumerate(ids)}
+    fetched.sort(key=lambda values: order[to_uuid(values[0])])
+    columns_of = list(zip(*fetched, strict=True)) if fetched else []
+    matrices, offset = {}, 1
     for relation, names in packed.items():
-        matrix = _unpack(list(columns[offset : offset + len(names)]), len(term_ids[relation]))
-        by_id = {pk: n for n, pk in enumerate(term_ids[relation])}
-        terms[relation] = Terms(all_terms[relation], by_id, matrix)
+        values = [list(columns_of[offset + n]) for n in range(len(names))] if fetched else []
+        matrices[relation] = (
+            _unpack(values, len(term_ids[relation]))
+            if fetched
+            else np.zeros((0, len(term_ids[relation])), bool)
+        )
         offset += len(names)
+    return matrices
 
+
+def build() -> Index:
+    """The whole index, read from one snapshot of the database."""
+    with consistent_read():
+        cursor = _start_cursor()
+        all_terms = _terms()
+        wholes = _area_wholes()
+        rows = read_services(None)
+        rows.sort(key=lambda row: (row.name, row.pk.int))  # Python's order, whatever the collation
+        ids_uuid = [row.pk for row in rows]
+        matrices = _packed_terms(all_terms, ids_uuid)
+    return _assemble(cursor, all_terms, wholes, rows, matrices)
+
+
+def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices) -> Index:
+    ids = [row.pk.int for row in rows]
+    positions = {pk: n for n, pk in enumerate(ids)}
+    size = len(rows)
+    councils: dict[str, int] = {}
+    for slugs in wholes.values():
+        for slug in slugs:
+            councils.setdefault(slug, len(councils))
+    covers = np.zeros((size, len(councils)), bool)
     point_service, point_lat, point_lon = [], [], []
-    for raw, lat, lon in _points():
-        position = raw_positions.get(raw)
-        if position is not None:
-            point_service.append(position)
+    for n, row in enumerate(rows):
+        covers[n, [councils[slug] for slug in row.councils]] = True
+        for lat, lon in row.points:
+            point_service.append(n)
             point_lat.append(lat)
             point_lon.append(lon)
-    lat_array = np.array(point_lat, dtype=np.float64)
-    by_latitude = np.argsort(lat_array, kind="stable")
+    terms = {
+        relation: Terms(listed, {term.pk: n for n, term in enumerate(listed)}, matrices[relation])
+        for relation, listed in all_terms.items()
+    }
 
-    has_location = np.array(columns[8], dtype=bool)
-    national = np.array(columns[2], dtype=bool)
-    uncovered, covering = _coverage(
-        [uuid.UUID(int=ids[n]) for n in np.flatnonzero(~has_location & ~national)],
-        positions,
-        Area,
-        Service,
-    )
-    return Snapshot(
-        token=token,
+    def array(name: str, dtype) -> np.ndarray:
+        return np.array([getattr(row, name) for row in rows], dtype=dtype)
+
+    return Index(
+        cursor=cursor,
         ids=ids,
         positions=positions,
-        checked=np.array([_as_timestamp(value) for value in columns[1]], dtype=np.float64),
-        national=national,
-        has_location=has_location,
-        free=np.array([cost in FREE_COSTS for cost in columns[3]], dtype=bool),
-        min_age=floats(columns[4]),
-        max_age=floats(columns[5]),
-        restricted=np.array([status in restricted_statuses for status in columns[6]], bool),
-        restricted_until=np.array([_as_ordinal(v) for v in columns[7]], dtype=np.int64),
-        takes_referrals=np.array(
-            [takes_referrals(*pair) for pair in zip(columns[9], columns[10], strict=True)],
-            dtype=bool,
-        ),
+        live=np.ones(size, bool),
+        name_rank=np.arange(size, dtype=np.float64),
+        names=[(row.name, row.pk.int) for row in rows],
+        labels=[row.name for row in rows],
+        checked=array("checked", np.float64),
+        national=array("national", bool),
+        has_location=array("has_location", bool),
+        free=array("free", bool),
+        min_age=array("min_age", np.float64),
+        max_age=array("max_age", np.float64),
+        restricted_through=array("restricted_through", np.int64),
+        takes_referrals=array("takes_referrals", bool),
         terms=terms,
-        point_lat=lat_array[by_latitude],
-        point_lon=np.array(point_lon, dtype=np.float64)[by_latitude],
-        point_service=np.array(point_service, dtype=np.int64)[by_latitude],
-        point_phi=np.radians(lat_array[by_latitude]),
-        point_lambda=np.radians(np.array(point_lon, dtype=np.float64)[by_latitude]),
-        point_cos_phi=np.cos(np.radians(lat_array[by_latitude])),
-        uncovered=uncovered,
-        covering=covering,
+        points=Points.of(
+            np.array(point_service, np.int64),
+            np.array(point_lat, np.float64),
+            np.array(point_lon, np.float64),
+        ),
+        covers=covers,
+        covers_any=array("covers_any", bool),
+        councils=councils,
+        area_wholes=wholes,
+        text=_postings(rows),
     )
 
 
-def _coverage(remote_ids: list, positions: dict, area_model, service_model):
-    """For services with no location: those covering no area, and per council area the
-    ones covering it (directly or through its health board or partnership)."""
-    councils_of_board: dict[int, list[str]] = defaultdict(list)
-    slug_of: dict[int, str] = {}
-    rows = area_model.objects.values_list("pk", "slug", "health_board_id", "partnership_id")
-    for pk, slug, *wholes in rows:
-        slug_of[pk] = slug
-        for whole in wholes:
-            if whole:
-                councils_of_board[whole].append(slug)
-    covered: dict[str, list[int]] = defaultdict(list)
-    with_areas = set()
-    through = service_model.areas.through.objects.filter(service_id__in=remote_ids)
-    for service_id, area_id in through.values_list("service_id", "area_id").iterator():
-        position = positions[service_id.int]
-        with_areas.add(position)
-        for slug in (slug_of[area_id], *councils_of_board.get(area_id, ())):
-            covered[slug].append(position)
-    uncovered = [positions[pk.int] for pk in remote_ids if positions[pk.int] not in with_areas]
-    return (
-        np.array(uncovered, dtype=np.int64),
-        {slug: np.array(found, dtype=np.int64) for slug, found in covered.items()},
+def _postings(rows: list[ServiceRow]) -> Text:
+    by_stem: dict[str, tuple[list[int], list[int]]] = {}
+    for position, row in enumerate(rows):
+        for stem, weight in row.document.items():
+            found = by_stem.get(stem)
+            if found is None:
+                found = by_stem[stem] = ([], [])
+            found[0].append(position)
+            found[1].append(weight)
+        row.document = {}  # not kept: the postings hold it
+    stems = {stem: n for n, stem in enumerate(by_stem)}
+    return Text(
+        stems=stems,
+        positions=[np.array(found[0], np.int64) for found in by_stem.values()],
+        weights=[np.array(found[1], np.float64) for found in by_stem.values()],
+        dirty=np.zeros(len(rows), bool),
+        overlay={},
     )
 
 
@@ -393,15 +852,19 @@ class Criteria:
     point: tuple[float, float, float] | None = None  # lat, lon, radius km
     council_area: str | None = None
     only_ids: Sequence | None = None  # the ids matching the SQL filters, if any
-    ranks: dict | None = None  # id -> keyword rank, for sort=relevance
+    words: Sequence[keyword.Word] = ()
     facet_relations: Sequence[str] = ()
+
+
+# Relevance with a place: a service this many km away counts half as relevant as one here.
+RELEVANCE_HALF_KM = 10.0
 
 
 @dataclass
 class Hits:
     """The results of one search: positions in result order, with what each card needs."""
 
-    snapshot: Snapshot
+    index: Index
     order: np.ndarray
     in_group: np.ndarray  # per result, in order: in the national/online group
     stale: np.ndarray
@@ -420,18 +883,17 @@ class Hits:
 
     @property
     def ids(self) -> list:
-        return [uuid.UUID(int=self.snapshot.ids[position]) for position in self.order]
+        return [uuid.UUID(int=self.index.ids[position]) for position in self.order]
 
     def page(self, key: slice, prepare: Callable, relations: Sequence[str] = ()) -> list:
         """The services of one slice of the results, from the database (with whatever
-        `prepare` adds to the queryset), annotated like the SQL search's results, with the
-        vocabulary `relations` filled in from the index (no query), as
-        `ServiceQuerySet.with_vocabularies` would."""
+        `prepare` adds to the queryset), annotated for the result cards, with the
+        vocabulary `relations` filled in from the index (no query)."""
         from services.models import Service
         from services.vocabulary_loader import fill_prefetch_cache
 
         chosen = range(len(self.order))[key]
-        wanted = [uuid.UUID(int=self.snapshot.ids[self.order[n]]) for n in chosen]
+        wanted = [uuid.UUID(int=self.index.ids[self.order[n]]) for n in chosen]
         if not wanted:
             return []
         found = {service.pk: service for service in prepare(Service.objects.filter(pk__in=wanted))}
@@ -447,46 +909,51 @@ class Hits:
                 service.distance_km = None if np.isnan(distance) else float(distance)
             if self.ranks is not None:
                 service.search_rank = float(self.ranks[n])
-            position = self.snapshot.positions[pk.int]
+            position = self.index.positions[pk.int]
             fill_prefetch_cache(
                 service,
-                {relation: self.snapshot.terms[relation].of(position) for relation in relations},
+                {relation: self.index.terms[relation].of(position) for relation in relations},
             )
             services.append(service)
         return services
 
 
-def search(snapshot: Snapshot, criteria: Criteria) -> Hits:
-    size = len(snapshot)
-    base = np.ones(size, dtype=bool)
+def search(index: Index, criteria: Criteria) -> Hits:
+    size = len(index)
+    base = index.live.copy()
     if criteria.only_ids is not None:
-        base[:] = False
-        positions = snapshot.positions
-        base[[positions[pk.int] for pk in criteria.only_ids if pk.int in positions]] = True
+        wanted = np.zeros(size, dtype=bool)
+        positions = index.positions
+        wanted[[positions[pk.int] for pk in criteria.only_ids if pk.int in positions]] = True
+        base &= wanted
     if criteria.free:
-        base &= snapshot.free
+        base &= index.free
     if criteria.age is not None:
-        base &= snapshot.for_age(criteria.age)
+        base &= index.for_age(criteria.age)
     if criteria.accepting:
-        base &= snapshot.accepting(criteria.today)
+        base &= index.accepting(criteria.today)
     if criteria.takes_referrals:
-        base &= snapshot.takes_referrals
+        base &= index.takes_referrals
+    relevance = None
+    if criteria.words:
+        relevance = index.relevance(criteria.words)
+        base &= relevance > 0
 
     group = distance = None
     if criteria.point:
         lat, lon, km = criteria.point
-        distance = snapshot.nearest_km(lat, lon, km)
+        distance = index.nearest_km(lat, lon, km)
         with np.errstate(invalid="ignore"):
             near = distance <= km
-        group = snapshot.remote_group(criteria.council_area)
-        base &= (near | group) if criteria.include_national else (near & ~snapshot.national)
+        group = index.remote_group(criteria.council_area)
+        base &= (near | group) if criteria.include_national else (near & ~index.national)
     elif not criteria.include_national:
-        base &= ~snapshot.national
+        base &= ~index.national
 
     # Vocabulary filters, worked on the candidates only.
     candidates = np.flatnonzero(base)
     matches = {
-        relation: snapshot.terms[relation].any_of(selected, candidates)
+        relation: index.terms[relation].any_of(selected, candidates)
         for relation, selected in criteria.terms.items()
         if selected
     }
@@ -499,7 +966,7 @@ def search(snapshot: Snapshot, criteria: Criteria) -> Hits:
         for name, match in matches.items():
             if name != relation:
                 others &= match
-        terms = snapshot.terms[relation]
+        terms = index.terms[relation]
         chosen = matches.get(relation)
         if chosen is None:  # nothing chosen here: count the results having each option
             already, extra = 0, np.count_nonzero(terms.matrix[candidates[others]], axis=0)
@@ -509,34 +976,28 @@ def search(snapshot: Snapshot, criteria: Criteria) -> Hits:
         facets[relation] = {pk: already + int(extra[col]) for pk, col in terms.columns.items()}
     results = candidates[everything]
 
-    stale = snapshot.stale(criteria.stale_cutoff)[results]
+    stale = index.stale(criteria.stale_cutoff)[results]
     in_group = group[results] if group is not None else np.zeros(len(results), dtype=bool)
     distances = distance[results] if distance is not None else None
-    ranks = None
-    if criteria.ranks is not None:
-        by_position = np.zeros(size, dtype=np.float64)
-        for pk, rank in criteria.ranks.items():
-            position = snapshot.positions.get(pk.int)
-            if position is not None:
-                by_position[position] = rank or 0.0
-        ranks = by_position[results]
-    # `results` ascend, and a position is a name rank: they are already in name order, the
-    # last tie-breaker, which np.lexsort (a stable sort) keeps.
-    keys = []
+    ranks = relevance[results] if relevance is not None else None
+    keys = [index.name_rank[results]]  # np.lexsort: the last key is the most significant
     if criteria.sort == "distance" and distances is not None:
-        local = np.where(in_group, np.inf, np.nan_to_num(distances, nan=np.inf))
-        keys.append(local)
+        keys.append(np.where(in_group, np.inf, np.nan_to_num(distances, nan=np.inf)))
     elif criteria.sort == "recently_checked":
-        checked = snapshot.checked[results]
+        checked = index.checked[results]
         keys.append(np.where(np.isnan(checked), np.inf, -checked))
     elif criteria.sort == "relevance" and ranks is not None:
-        keys.append(-ranks)
+        score = ranks
+        if distances is not None:
+            nearness = RELEVANCE_HALF_KM / (RELEVANCE_HALF_KM + np.nan_to_num(distances, nan=0))
+            score = np.where(in_group, ranks, ranks * nearness)
+        keys.append(-score)
     keys.append(stale)
     if criteria.point:
         keys.append(in_group)
     order = np.lexsort(keys)
     return Hits(
-        snapshot=snapshot,
+        index=index,
         order=results[order],
         in_group=in_group[order],
         stale=stale[order],

@@ -1,87 +1,117 @@
-"""This process's current search index."""
+"""This process's current search index, kept up to date from the change log.
 
-import contextlib
+Every write a search can see leaves rows in `SearchChange` (database triggers, so every
+write path counts). Before each search, `current()` reads the rows after its index's
+position (one query) and, when there are some, makes a new index with just those services
+read again (`Index.apply`, a few queries and milliseconds). No request waits for a whole
+rebuild: one happens only when a process starts (before its first request, in gunicorn's
+`post_worker_init`), and in the background after many changes (a bulk load), while
+searches go on with the index they have.
+
+Inside a transaction (a request that wrote, a test), the changes are applied to a copy used
+by that search only: a rolled-back write must never reach the process's index.
+"""
+
+import logging
 import threading
-import uuid
-from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection
 
-from services.search.index import Snapshot, build
+from services.search.index import OVERLAY_LIMIT, Index, build, read_changes
 
-# The current snapshot of this process ------------------------------------------------------
+logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_snapshot: Snapshot | None = None
+# More changed services than this at once (a bulk load): rebuild in the background instead.
+REBUILD_AFTER_CHANGES = 5000
 
-
-def _current_token():
-    from services.models import SearchIndexState
-
-    return SearchIndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+_lock = threading.Lock()  # one thread at a time brings the index up to date
+_index: Index | None = None
+_rebuilding: threading.Thread | None = None
 
 
-def current() -> Snapshot:
-    """The index, rebuilt first if the directory changed since it was built (1 query when
-    it did not)."""
-    global _snapshot
-    token = _current_token()
-    snapshot = _snapshot
-    if snapshot is not None and snapshot.token == token:
-        return snapshot
+def _build_now() -> Index:
+    global _index
     with _lock:
-        if _snapshot is None or _snapshot.token != token:
-            _snapshot = build(token)
-        return _snapshot
+        if _index is None:
+            _index = build()
+        return _index
 
 
-_deferral = threading.local()
-
-
-@contextlib.contextmanager
-def deferred_changes():
-    """Within this block (on this thread), the index gets one new token at the end, and
-    other cache invalidations passed to `run_or_defer` run once, rather than once per saved
-    row: bulk writers such as the importer wrap each transaction in it."""
-    if getattr(_deferral, "pending", None) is not None:
-        yield
-        return
-    _deferral.pending = {}
+def current() -> Index:
+    """The index, up to date with every committed change (1 query when nothing changed)."""
+    index = _index or _build_now()
+    if connection.in_atomic_block:
+        cursor, changes = read_changes(index.cursor)
+        if not changes and cursor == index.cursor:
+            return index
+        return index.apply(cursor, changes, vocabulary_changed=None in changes)
+    if not _lock.acquire(blocking=False):
+        return index  # another thread is bringing it up to date: use the one we have
     try:
-        yield
-        callbacks = list(_deferral.pending.values())
+        return _catch_up()
     finally:
-        _deferral.pending = None
-    if not (connection.in_atomic_block and transaction.get_rollback()):
-        for callback in callbacks:
-            callback()
+        _lock.release()
 
 
-def run_or_defer(callback: Callable[[], None]) -> None:
-    """Run `callback` now, or once at the end of the current `deferred_changes` block."""
-    pending = getattr(_deferral, "pending", None)
-    if pending is None:
-        callback()
-    else:
-        pending.setdefault(callback, callback)
+def _catch_up() -> Index:
+    global _index
+    index = _index
+    cursor, changes = read_changes(index.cursor)
+    if not changes and cursor == index.cursor:
+        return index
+    services = {change for change in changes if change is not None}
+    if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
+        return index
+    _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
+    if _index.changes_applied > OVERLAY_LIMIT:
+        _rebuild_in_background()
+    return _index
 
 
-def changed(**kwargs) -> None:
-    """Give the index state a new token: every process rebuilds before its next search.
-    Connected to the signals of every model a search reads; call it after bulk writes."""
-    run_or_defer(_new_token)
+def _rebuild_in_background() -> bool:
+    """Start a whole build beside the live index, swapped in when done (False if one is
+    already running, or background work is off)."""
+    global _rebuilding
+    if not settings.SEARCH_BACKGROUND_REBUILD:
+        return False
+    if _rebuilding is not None and _rebuilding.is_alive():
+        return False
+    _rebuilding = threading.Thread(target=_rebuild, name="search-index-rebuild", daemon=True)
+    _rebuilding.start()
+    return True
 
 
-def _new_token() -> None:
-    from services.models import SearchIndexState
+def _rebuild() -> None:
+    global _index
+    try:
+        fresh = build()
+        with _lock:
+            _index = fresh
+    except Exception:  # the live index stays; the next change tries again
+        logger.exception("Rebuilding the search index in the background failed.")
+    finally:
+        connection.close()
 
-    token = uuid.uuid4()
-    if not SearchIndexState.objects.filter(pk=1).update(token=token):
-        SearchIndexState.objects.update_or_create(pk=1, defaults={"token": token})
+
+def rebuild_now() -> Index:
+    """Build a fresh index and use it (management commands, tests)."""
+    global _index
+    fresh = build()
+    with _lock:
+        _index = fresh
+    return fresh
 
 
 def forget() -> None:
     """Drop this process's index (tests start each from an empty one)."""
-    global _snapshot
+    global _index
     with _lock:
-        _snapshot = None
+        _index = None
+
+
+def wait_for_rebuild(timeout: float | None = None) -> None:
+    """Wait for a background rebuild, if one is running (tests, benchmarks)."""
+    thread = _rebuilding
+    if thread is not None:
+        thread.join(timeout)

@@ -1,17 +1,13 @@
-"""The search core's database work: keyword, distance, schedule and area filters, ordering
-and facet counts. `services.filters.ServiceFilterSet` wires these to request parameters;
-`ServiceQuerySet` exposes the reusable ones as chainable methods."""
+"""The filters that stay in SQL: area, accessibility (in the FilterSet), day and open now;
+distance for email alerts (`ServiceQuerySet.near`); the stale flag for organisation pages;
+facet options. Everything else a search does is in the index (`services.search.index`)."""
 
 import datetime
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
-from django.db import connection, models
+from django.db import models
 from django.db.models import BooleanField, Case, Q, Subquery, When
 from django.utils import timezone
 
@@ -19,68 +15,6 @@ from services.geo.distance import bounding_box, distance_km_expression
 from services.vocabulary_loader import registry
 
 LONDON = ZoneInfo("Europe/London")
-MAX_KEYWORDS = 10
-SEARCH_CONFIG = "english"
-_WORD_EDGES = re.compile(r"^\W+|\W+$")
-
-
-# Keyword ---------------------------------------------------------------------------------
-
-
-def _keywords(text: str) -> list[str]:
-    words = (_WORD_EDGES.sub("", word) for word in text.split())
-    return [word for word in words if word][:MAX_KEYWORDS]
-
-
-def service_document() -> SearchVector:
-    """The PostgreSQL full-text document of a service's own text. A GIN index on exactly
-    this expression (migration 0006) lets keyword searches avoid reading every service."""
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
-
-
-def _postgresql_keyword_filter(queryset: models.QuerySet, text: str) -> models.QuerySet:
-    from services.models import Organisation, Service
-
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    by_text = Service.objects.alias(document=service_document()).filter(document=query)
-    organisations = Organisation.objects.alias(
-        document=SearchVector("name", config=SEARCH_CONFIG)
-    ).filter(document=query)
-    by_organisation = Service.objects.filter(organisation__in=organisations.values("pk"))
-    matching = (
-        by_text.order_by().values("pk").union(by_organisation.order_by().values("pk"), all=True)
-    )
-    return queryset.filter(pk__in=matching).annotate(
-        search_rank=SearchRank(service_document(), query)
-    )
-
-
-def keyword_filter(queryset: models.QuerySet, text: str) -> models.QuerySet:
-    """Services matching `text` in their name, summary, description or organisation name.
-
-    PostgreSQL: full-text search (web-search syntax, English stemming) over the service's
-    own text, or its organisation's name, annotated with `search_rank`. Other databases:
-    every word must appear in one of those fields."""
-    text = " ".join(text.split())
-    if not text:
-        return queryset
-    if connection.vendor == "postgresql":
-        return _postgresql_keyword_filter(queryset, text)
-    words = _keywords(text)
-    if not words:
-        return queryset.none()
-    for word in words:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
-    return queryset
 
 
 # Distance --------------------------------------------------------------------------------
@@ -198,63 +132,6 @@ def in_areas_q(areas: Sequence) -> Q:
     )
 
 
-# Grouping and ordering -------------------------------------------------------------------
-
-
-def remote_group_q(council_area_slug: str | None) -> Q:
-    """Services shown in the "available across Scotland, online or by phone" group when
-    searching near a point: national services, and services with no location whose covered
-    areas (if any) include where the person is (all of them when that is unknown).
-
-    Written with EXISTS (anti-)joins: PostgreSQL cannot hash a NOT IN over a nullable
-    subquery and would rescan it for every row."""
-    from services.models import Service, ServiceAtLocation
-
-    this_service = models.OuterRef("pk")
-    no_location = ~models.Exists(ServiceAtLocation.objects.filter(service_id=this_service))
-    if not council_area_slug:
-        return Q(is_national=True) | Q(no_location)
-    areas = Service.areas.through.objects.filter(service_id=this_service)
-    covers_here = areas.filter(
-        Q(area__slug=council_area_slug)
-        | Q(area__council_areas__slug=council_area_slug)
-        | Q(area__partnership_council_areas__slug=council_area_slug)
-    )
-    return Q(is_national=True) | (
-        Q(no_location) & (~models.Exists(areas) | models.Exists(covers_here))
-    )
-
-
-REMOTE_GROUP_SECONDS = 60
-_REMOTE_VERSION_KEY = "services:remote-group:version"
-
-
-def remote_group_ids(council_area_slug: str | None) -> list:
-    """Ids of the services in the remote group for a place, cached: finding services with
-    no location means visiting every service, too slow to repeat on each search. Edits
-    to services, their places or areas clear it (signals); bulk loads within a minute."""
-    from services.models import Service
-
-    version = cache.get_or_set(_REMOTE_VERSION_KEY, 0, None)
-    key = f"services:remote-group:{version}:{council_area_slug or '-'}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(
-            Service.objects.filter(remote_group_q(council_area_slug))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        cache.set(key, ids, REMOTE_GROUP_SECONDS)
-    return ids
-
-
-def forget_remote_groups(**kwargs) -> None:
-    try:
-        cache.incr(_REMOTE_VERSION_KEY)
-    except ValueError:
-        cache.set(_REMOTE_VERSION_KEY, 1, None)
-
-
 def near_service_ids(lat: float, lon: float, km: float):
     """A subquery of the ids of services with a location within `km` km."""
     return (
@@ -262,14 +139,10 @@ def near_service_ids(lat: float, lon: float, km: float):
     )
 
 
-def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Matches `Service.is_stale`: not checked for STALE_LISTING_MONTHS (30-day months)."""
-    now = now or timezone.now()
-    return now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
-
-
 def with_stale_flag(queryset: models.QuerySet, now: datetime.datetime | None = None):
     """Annotate `listing_is_stale` (True when overdue for review), for ranking them last."""
+    from services.models.listings import stale_cutoff
+
     cutoff = stale_cutoff(now)
     return queryset.annotate(
         listing_is_stale=Case(
