@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.views.generic import FormView
 
 from services.permissions import edits_listings, is_link_worker
 
@@ -82,7 +83,7 @@ class ResetForm(RefusableMixin, PasswordResetForm):
         )
 
 
-class RateLimitedMixin:
+class RateLimitedMixin(FormView):
     """Counts each POST from a client; over `limit` an hour the form is refused (status 429)."""
 
     scope = ""

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -76,9 +76,9 @@ def transition(referral: Referral, to: str, *, by, reason: str = "", note: str =
     if to in Referral.FINISHED:
         referral.finished_at = now
     referral.save(update_fields=["status", "decline_reason", "finished_at", "updated_at"])
-    notify = to != Referral.Status.OPENED and referral.referrer and referral.referrer.email
-    if notify:
-        emails.referral_updated(to=referral.referrer.email)
+    referrer = referral.referrer
+    if to != Referral.Status.OPENED and referrer is not None and referrer.email:
+        emails.referral_updated(to=referrer.email)
     return referral
 
 
@@ -86,6 +86,7 @@ def purge(referral: Referral, *, now: datetime.datetime) -> None:
     """Empty the personal fields, keeping service, area, dates and outcome."""
     for name in Referral.PERSONAL_FIELDS:
         field = Referral._meta.get_field(name)
+        assert isinstance(field, models.Field), "personal fields are concrete fields"
         setattr(referral, name, field.get_default())
     referral.purged_at = now
     referral.save(update_fields=[*Referral.PERSONAL_FIELDS, "purged_at", "updated_at"])

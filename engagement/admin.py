@@ -19,7 +19,7 @@ class ReferralAdmin(admin.ModelAdmin):
     """Read-only and without personal fields: those are shown only on the referral pages,
     to the referrer, the receiving organisation and referral auditors."""
 
-    fields = [
+    fields = readonly_fields = (
         "service",
         "area",
         "referrer_organisation",
@@ -29,8 +29,7 @@ class ReferralAdmin(admin.ModelAdmin):
         "finished_at",
         "reminded_at",
         "purged_at",
-    ]
-    readonly_fields = fields
+    )
     list_display = ["created_at", "service", "area", "status", "decline_reason", "purged_at"]
     list_filter = ["status", "decline_reason", "area"]
     list_select_related = ["service", "area"]
@@ -52,8 +51,15 @@ class ProblemReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "reason"]
     list_select_related = ["service"]
     search_fields = ["service__name", "details"]
-    fields = ["service", "reason", "details", "status", "created_at", "resolved_at", "resolved_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "service",
+        "reason",
+        "details",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
     actions = ["resolve_and_tell", "resolve_quietly", "dismiss"]
 
     def has_add_permission(self, request) -> bool:
@@ -118,7 +124,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "kind", "subject", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "kind"]
-    fields = [
+    fields = readonly_fields = (
         "kind",
         "subject",
         "to",
@@ -128,8 +134,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "last_error",
         "next_attempt_at",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
     actions = ["try_again"]
 
     def has_add_permission(self, request) -> bool:

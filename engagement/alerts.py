@@ -111,6 +111,7 @@ def unsubscribe(alert: AlertSubscription) -> None:
 
 
 def ends_on(alert: AlertSubscription) -> datetime.date:
+    assert alert.confirmed_at is not None, "a confirmed alert"
     return timezone.localdate(alert.confirmed_at + retention())
 
 

@@ -1,6 +1,8 @@
 """The organisation dashboard: each listing with its review state, open problem reports and
 referrals waiting, in a fixed number of queries whatever the number of listings."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.db.models import (
@@ -68,4 +70,4 @@ class OrganisationChoiceForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations

@@ -3,6 +3,7 @@ searched (and found nothing), what is listed, what needs attention and how refer
 A fixed number of aggregate queries, whatever the number of areas, types or listings."""
 
 import datetime
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 
@@ -131,7 +132,7 @@ def area_table(days: int) -> GapTable:
     areas = list(Area.objects.council_areas().order_by("name"))
     listings = Listings.load()
     services = _services_by_area(areas)
-    searches = defaultdict(Counter)
+    searches: defaultdict[int | None, Counter[str]] = defaultdict(Counter)
     for row in _searches(since).values("council_area_id", "result_bucket").annotate(n=Sum("count")):
         searches[row["council_area_id"]][row["result_bucket"]] += row["n"]
     referrals = _referral_counts(since, "area_id")
@@ -156,14 +157,16 @@ def type_table(days: int) -> GapTable:
     since = period_start(days)
     types = list(ServiceType.objects.in_order())
     listings = Listings.load()
-    services = defaultdict(set)
+    services: defaultdict[int, set[uuid.UUID]] = defaultdict(set)
     for type_id, service_id in Service.types.through.objects.values_list(
         "servicetype_id", "service_id"
     ):
         services[type_id].add(service_id)
-    searches, zero = Counter(), Counter()
+    searches: Counter[str | None] = Counter()
+    zero: Counter[str | None] = Counter()
     for row in _searches(since).values("filters", "result_bucket").annotate(n=Sum("count")):
-        for slug in _type_slugs(row["filters"]) or {None}:
+        slugs: set[str | None] = {*_type_slugs(row["filters"])} or {None}
+        for slug in slugs:
             searches[slug] += row["n"]
             if row["result_bucket"] == SearchAggregate.ResultBucket.NONE:
                 zero[slug] += row["n"]

@@ -62,7 +62,7 @@ def answers(data: dict) -> list[Answer]:
             continue
         value = data.get(name)
         if name == "contact_method":
-            value = methods.get(value, "")
+            value = methods.get(value or "", "")
         elif name == "do_not_contact_by":
             value = ", ".join(methods[v] for v in value or () if v in methods) or "No restrictions"
         rows.append(Answer(str(field.label), value or "Not given", f"id_{name}"))
@@ -75,7 +75,7 @@ def initials(first_name: str) -> str:
 
 
 # What a move did, in words: "{who}" is "for M." (initials), or empty once details are purged.
-STATUS_MESSAGES = {
+STATUS_MESSAGES: dict[str, str] = {
     Referral.Status.OPENED: "Referral {who}opened.",
     Referral.Status.ACCEPTED: "Referral {who}accepted.",
     Referral.Status.DECLINED: "Referral {who}declined.",

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from services.models import Service
@@ -15,7 +16,7 @@ from . import shortlists, submissions
 from .actions import IllegalTransition, create_referral, transition
 from .forms import ConsentForm, ReferralCheckForm, ReferralForm, TransitionForm, consent_wording
 from .models import Referral, SavedShortlist
-from .permissions import link_worker_required, receives
+from .permissions import AuthenticatedHttpRequest, link_worker_required, receives
 from .referral_steps import answers, intake_warning, remembered_organisation, status_message
 
 CONSENT_SESSION_KEY = "engagement:referral-consent"
@@ -92,7 +93,7 @@ def refer_check(request: HttpRequest, slug: str) -> HttpResponse:
                 service=service,
                 referrer=request.user,
                 organisation_name=given["organisation_name"],
-                consent_given_at=parse_datetime(consent["at"]),
+                consent_given_at=datetime.datetime.fromisoformat(consent["at"]),
                 consent_wording=consent_wording(service),
                 details=given,
             ),
@@ -109,7 +110,7 @@ def refer_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where link workers land after signing in: search, their lists, their referrals (with
     what to do first while there are none)."""
     referrals = Referral.objects.filter(referrer=request.user).select_related("service")

@@ -16,7 +16,10 @@ from .views_feedback import accept_public_form
 
 def _initial(request: HttpRequest) -> dict:
     """Starting values from a link such as /alerts/?near=Kirkcaldy&radius_km=10&type=drop-in."""
-    initial = {"near": request.GET.get("near", "")[:100], "types": request.GET.getlist("type")}
+    initial: dict[str, object] = {
+        "near": request.GET.get("near", "")[:100],
+        "types": request.GET.getlist("type"),
+    }
     if request.GET.get("radius_km", "").isdigit():
         initial["radius_km"] = int(request.GET["radius_km"])
     return initial
@@ -24,6 +27,8 @@ def _initial(request: HttpRequest) -> dict:
 
 def _subscribe(form: AlertForm):
     data, location = form.cleaned_data, form.location
+    assert location.lat is not None, "clean_near found a place"
+    assert location.lon is not None, "clean_near found a place"
     return alerts.subscribe(
         email=data["email"],
         place=location.label,

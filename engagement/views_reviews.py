@@ -31,8 +31,8 @@ def still_correct(request: HttpRequest, token: str) -> HttpResponse:
     try:
         service, user = resolve_token(token)
     except InvalidLink:
-        context = {"days": link_max_age().days}
-        return render(request, "engagement/still_correct_invalid.html", context, status=400)
+        invalid = {"days": link_max_age().days}
+        return render(request, "engagement/still_correct_invalid.html", invalid, status=400)
     done = request.method == "POST"
     if done:
         confirm_still_correct(service=service, user=user)

@@ -17,7 +17,7 @@ from services.permissions import is_link_worker
 from . import emails, ratelimit, shortlists, submissions
 from .forms import EmailListForm, SaveListForm
 from .models import SavedShortlist, SharedShortlist
-from .permissions import link_worker_required
+from .permissions import AuthenticatedHttpRequest, link_worker_required
 from .templatetags.my_list import anchor, csrf_input, list_button_html
 
 
@@ -79,7 +79,8 @@ def add(request: HttpRequest) -> HttpResponse:
 def remove(request: HttpRequest) -> HttpResponse:
     service_id = request.POST.get("service", "")
     shortlists.remove(request.session, service_id)
-    service = Service.objects.filter(pk=_uuid_or_none(service_id)).first()
+    pk = _uuid_or_none(service_id)
+    service = Service.objects.filter(pk=pk).first() if pk else None
     if service is None:
         messages.success(request, "Removed from your list.")
         return redirect("engagement:shortlist")
@@ -101,7 +102,9 @@ def shortlist(request: HttpRequest) -> HttpResponse:
     context = {
         "entries": entries,
         "is_link_worker": link_worker,
-        "saved_lists": SavedShortlist.objects.filter(user=request.user) if link_worker else [],
+        "saved_lists": SavedShortlist.objects.filter(user=request.user)
+        if link_worker and request.user.is_authenticated
+        else [],
         "save_form": SaveListForm(),
         "share_days": getattr(settings, "SHORTLIST_SHARE_DAYS", 90),
         "kept_days": shortlists.kept_days(),
@@ -178,7 +181,7 @@ def shared_list_qr(request: HttpRequest, token: str) -> HttpResponse:
 
 @link_worker_required
 @require_POST
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SaveListForm(request.POST)
     ids = shortlists.ids_in(request.session)
     if form.is_valid() and ids:

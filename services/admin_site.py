@@ -150,7 +150,8 @@ def home_tasks(user, site, request) -> list[Task]:
 def grouped(app_list: list[dict]) -> list[tuple[str, list[dict]]]:
     """The admin's models in the home page's groups, in the order GROUPS gives."""
     models = {(app["app_label"], m["object_name"]): m for app in app_list for m in app["models"]}
-    groups, placed = [], set()
+    groups: list[tuple[str, list[dict]]] = []
+    placed: set[tuple[str, str]] = set()
     for heading, keys in GROUPS:
         found = [models[key] for key in keys if key in models]
         placed.update(key for key in keys if key in models)

@@ -7,15 +7,21 @@ that locks the key's row first (PostgreSQL `SELECT … FOR UPDATE`; SQLite seria
 transactions, which this project opens with `BEGIN IMMEDIATE`), and `incr` keeps the expiry.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.core.cache.backends import db
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import DatabaseError, connections, router, transaction
 
 from services import faults
 
 
 class DatabaseCache(db.DatabaseCache):
+    # Set and defined by Django's DatabaseCache; django-stubs leaves these private parts out.
+    _table: str
+    _base_set: Callable[..., bool]
+
     @contextmanager
     def _row_lock(self, key: str, version):
         """Yields the cursor and the row's current expiry (None when there is no row)."""
@@ -33,14 +39,14 @@ class DatabaseCache(db.DatabaseCache):
             row = cursor.fetchone()
             yield cursor, key, (row[0] if row else None)
 
-    def set(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None) -> None:
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
         if faults.writes_refused():  # no second wait for a lock in one request
             return
         key = self.make_and_validate_key(key, version=version)
         if not self._base_set("set", key, value, timeout):  # False only when refused
             faults.mark_writes_refused()
 
-    def add(self, key, value, timeout=db.DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         if faults.writes_refused():
             return False
         try:

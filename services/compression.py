@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 # Smaller responses gain too little to be worth compressing (about one TCP packet).
@@ -52,13 +53,13 @@ def never_compressed(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapped(*args, **kwargs) -> HttpResponse:
         response = view(*args, **kwargs)
-        response.holds_secret = True
+        vars(response)["holds_secret"] = True  # read back with getattr() below
         return response
 
     return wrapped
 
 
-def holds_secret(request: HttpRequest, response: HttpResponse) -> bool:
+def holds_secret(request: HttpRequest, response: HttpResponseBase) -> bool:
     if getattr(response, "holds_secret", False):
         return True
     match = request.resolver_match
@@ -76,8 +77,10 @@ class CompressionMiddleware(GZipMiddleware):
     BREACH slower still), for responses of at least MIN_COMPRESSED_LENGTH bytes that hold
     no secret (see the module's docstring)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if not response.streaming and len(response.content) < MIN_COMPRESSED_LENGTH:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if isinstance(response, HttpResponse) and len(response.content) < MIN_COMPRESSED_LENGTH:
             return response
         if holds_secret(request, response):
             return response

@@ -60,7 +60,9 @@ def schedule_event(schedule: Schedule, *, service: Service, url: str, today, sta
     start = _first_session(schedule, first)
     if start is None or (last is not None and start.date() > last):
         return None
-    rule = {key.upper(): value for key, value in schedule.recurrence().items()}
+    rule: dict[str, str | int | datetime.datetime] = {
+        key.upper(): value for key, value in schedule.recurrence().items()
+    }
     rule["WKST"] = "MO"
     if last is not None:
         final = datetime.datetime.combine(last, schedule.opens_at, LONDON)

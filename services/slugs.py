@@ -1,7 +1,9 @@
 """One rule for the slug of a new row, used by the admin, the API, suggestions made into drafts
 and HSDS imports."""
 
-from django.db.models import Model
+from typing import cast
+
+from django.db.models import CharField, Model
 from django.utils.text import slugify
 
 # Room kept at the end of the slug field for "-2", "-3"… when the plain slug is taken.
@@ -12,8 +14,12 @@ def unique_slug(model: type[Model], name: str, wanted: str = "") -> str:
     """A slug for a new `model` row called `name`: `wanted` (when given) or the name made into a
     slug, cut to fit, then -2, -3… added while another row has it. A name with nothing slugify
     keeps (only punctuation, say) gives the model's name instead, e.g. "service"."""
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(wanted or name)[: max_length - SUFFIX_ROOM] or model._meta.model_name
+    field = model._meta.get_field("slug")
+    assert isinstance(field, CharField), "a slug field"
+    assert field.max_length is not None, "a slug field has a maximum length"
+    base = slugify(wanted or name)[: field.max_length - SUFFIX_ROOM] or cast(
+        str, model._meta.model_name
+    )
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:

@@ -25,6 +25,7 @@ def anchor(service_pk) -> str:
 def list_button_html(
     *, service_pk, service_name: str, on_list: bool, csrf_input: str, next_url: str
 ) -> SafeString:
+    state: str
     if on_list:
         action, state = (
             reverse("engagement:shortlist_remove"),

@@ -10,12 +10,16 @@ both changed differently is a conflict, and the save is refused with the three v
 
 import hashlib
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.db import models, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .history import related_model
 
 VERSION_FIELD = "record_version"
 
@@ -56,12 +60,14 @@ def _display(field: models.Field, value) -> str:
     if value in (None, "", frozenset()):
         return "(empty)"
     if field.many_to_many:
-        names = field.related_model._default_manager.filter(pk__in=value).values_list(
-            "name", flat=True
+        names = (
+            related_model(field)
+            ._default_manager.filter(pk__in=value)
+            .values_list("name", flat=True)
         )
         return ", ".join(sorted(str(name) for name in names))
     if field.many_to_one:
-        related = field.related_model._default_manager.filter(pk=value).first()
+        related = related_model(field)._default_manager.filter(pk=value).first()
         return str(related) if related else "(deleted)"
     if field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
@@ -204,8 +210,9 @@ class VersionedForm(forms.ModelForm):
         self.saved_by = who_saved(current)
         if self.conflicts:
             # Saving again now means "I have seen their version": open on it.
-            self.data = self.data.copy()
-            self.data[self.add_prefix(VERSION_FIELD)] = record_version(current)
+            data = cast(QueryDict, self.data).copy()  # the admin binds its forms to request.POST
+            data[self.add_prefix(VERSION_FIELD)] = record_version(current)
+            self.data = data
             raise forms.ValidationError(
                 f"{self.saved_by} saved a change to the same "
                 f"{'field' if len(self.conflicts) == 1 else 'fields'} since you opened this "

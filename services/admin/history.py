@@ -7,7 +7,9 @@ list"), with a service's sessions, places and course dates included, and nothing
 a page the reader may not open."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import models
 from django.utils import timezone
@@ -50,15 +52,21 @@ class Names:
         return self._cache[key]
 
 
+def related_model(model_field: models.Field) -> type[models.Model]:
+    """The model a relation field points to (django-stubs types it as optional, for fields that
+    are not relations)."""
+    return cast(type[models.Model], model_field.related_model)
+
+
 def display(model_field: models.Field, value, names: Names) -> str:
     """A stored value as the admin's form would show it."""
     if value is None or value == "" or value == frozenset():
         return "(empty)"
     if model_field.many_to_many:
-        model = model_field.related_model
+        model = related_model(model_field)
         return ", ".join(sorted(names(model, pk) for pk in value))
     if model_field.many_to_one:
-        return names(model_field.related_model, value)
+        return names(related_model(model_field), value)
     if model_field.flatchoices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -126,8 +134,10 @@ def differences(
             continue
         label = labels.get(model_field.name) or capfirst(model_field.verbose_name)
         if model_field.many_to_many:
-            added = sorted(names(model_field.related_model, pk) for pk in new - old)
-            removed = sorted(names(model_field.related_model, pk) for pk in old - new)
+            model = related_model(model_field)
+            new_pks, old_pks = new or frozenset(), old or frozenset()
+            added = sorted(names(model, pk) for pk in new_pks - old_pks)
+            removed = sorted(names(model, pk) for pk in old_pks - new_pks)
             parts = [f"added {', '.join(added)}" if added else ""]
             parts.append(f"removed {', '.join(removed)}" if removed else "")
             lines.append(f"{label}: {'; '.join(p for p in parts if p)}")
@@ -177,6 +187,7 @@ def own_entries(obj, labels: dict[str, str], names: Names) -> list[HistoryEntry]
         first, last = group[0], group[-1]
         after = record_values(last, fields)
         reason = last.history_change_reason or first.history_change_reason or ""
+        changes: list[str]
         if first.history_type == "+":
             what, changes = "Added", []
         elif last.history_type == "-":
@@ -211,7 +222,9 @@ def _describe_session(values: dict, names: Names) -> str:
     return text
 
 
-CHILDREN = [
+CHILDREN: list[
+    tuple[type[Schedule | ServiceAtLocation | CourseRun], str, Callable[[dict, Names], str]]
+] = [
     (Schedule, "session", _describe_session),
     (
         ServiceAtLocation,

@@ -23,7 +23,8 @@ class ReadOrOrganisationTokenWrite(BasePermission):
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return obj.organisation_id == token_of(request).organisation_id
+        token = token_of(request)
+        return token is not None and obj.organisation_id == token.organisation_id
 
 
 class OrganisationTokenOnly(BasePermission):

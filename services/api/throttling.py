@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from services import faults
 from services.clients import client_ip, hit
@@ -16,11 +16,15 @@ DEFAULT_ANON_RATE = "120/minute"
 DEFAULT_TOKEN_RATE = "600/minute"
 
 
-class SharedCounterMixin:
+class SharedCounterMixin(SimpleRateThrottle):
     """DRF's throttles keep a list of request times with get-then-set, which loses counts
     when workers answer at once. Here each client has one counter per fixed window, counted
     atomically in the shared cache (services.clients.hit), under the one client address the
     whole site uses (TRUSTED_PROXIES)."""
+
+    # Set by SimpleRateThrottle.__init__ from the rate; django-stubs leaves them undeclared.
+    num_requests: int
+    duration: int
 
     def get_ident(self, request) -> str:
         return client_ip(request)

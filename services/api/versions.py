@@ -13,6 +13,7 @@ from django.db import transaction
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
+from rest_framework.viewsets import GenericViewSet
 
 
 def representation_etag(data) -> str:
@@ -39,7 +40,7 @@ def _tags(header: str) -> list[str]:
     return [tag.strip() for tag in header.split(",") if tag.strip()]
 
 
-class IfMatchMixin:
+class IfMatchMixin(GenericViewSet):
     """For DRF viewsets over one model: `representation(instance)` is the record as `GET`
     shows it. Adds `ETag` to a record's GET and to write responses, and checks `If-Match`."""
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from services.models import Organisation, OrganisationMembership
 
@@ -62,10 +62,11 @@ DEMO_USERS = (
 )
 
 
-def ensure_demo_users() -> tuple[dict[str, object], int]:
+def ensure_demo_users() -> tuple[dict[str, User], int]:
     """Creates any missing demo account and puts it in its group. Existing accounts keep
     their password and details. Returns the users by username and how many were created."""
-    users, created = {}, 0
+    users: dict[str, User] = {}
+    created = 0
     for spec in DEMO_USERS:
         user = get_user_model().objects.filter(username=spec.username).first()
         if user is None:
@@ -92,7 +93,7 @@ def _create_user(spec: DemoUser):
     return user
 
 
-def ensure_memberships(users: dict[str, object], organisation: Organisation) -> int:
+def ensure_memberships(users: dict[str, User], organisation: Organisation) -> int:
     """Gives the editor and manager accounts their role in the demo member organisation."""
     created = 0
     for spec in DEMO_USERS:

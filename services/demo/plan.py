@@ -223,7 +223,9 @@ class _Builder:
         where = locations[0] if locations else None
         mobile = "young-people" in variant.audiences
         phone = self._phone("mobile" if mobile else self._phone_area(setting.area))
-        context = Context(self.rng, self.today, service_id, slug, where and where.id, org.email)
+        context = Context(
+            self.rng, self.today, service_id, slug, where.id if where else None, org.email
+        )
         timetable = build_timetable(variant.pattern, context)
         words = _words(org, setting, where, timetable.when, phone)
         draws = [self.rng.random() for _ in range(10)]

@@ -7,6 +7,7 @@ and ids of everything generated after it do not depend on the day the seed runs.
 import datetime
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from services.models import CourseRun, Schedule
@@ -16,7 +17,12 @@ from .ids import demo_uuid
 Time = datetime.time
 W = Schedule.WeekOfMonth
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEK_NAMES = {W.FIRST: "first", W.SECOND: "second", W.THIRD: "third", W.LAST: "last"}
+WEEK_NAMES: dict[int | None, str] = {
+    W.FIRST: "first",
+    W.SECOND: "second",
+    W.THIRD: "third",
+    W.LAST: "last",
+}
 EVENINGS = (Time(18), Time(18, 30), Time(19))
 DAYTIMES = (Time(10), Time(10, 30), Time(13), Time(13, 30))
 TERM_TIME = "Term time only, not during school holidays"
@@ -64,7 +70,9 @@ def _sessions(ctx: Context, rows: list[tuple], **common) -> list[Schedule]:
     ]
 
 
-def _one_session(ctx: Context, days: range, starts: tuple, minutes: int, **common) -> Timetable:
+def _one_session(
+    ctx: Context, days: Sequence[int], starts: tuple, minutes: int, **common
+) -> Timetable:
     weekday, opens = ctx.rng.choice(days), ctx.rng.choice(starts)
     schedules = _sessions(ctx, [(weekday, opens, _later(opens, minutes))], **common)
     return Timetable(schedules=schedules, when=describe(schedules))
@@ -214,7 +222,9 @@ def build_course(ctx: Context) -> Timetable:
     return timetable
 
 
-def _course_run(ctx: Context, index: int, start, weeks: int, status: str, places: int):
+def _course_run(
+    ctx: Context, index: int, start, weeks: int, status: CourseRun.Enrolment, places: int
+):
     how_to_enrol = {
         CourseRun.Enrolment.OPEN: f"Email {ctx.email} to book a place.",
         CourseRun.Enrolment.WAITING_LIST: f"This run is full. Email {ctx.email} to join the "

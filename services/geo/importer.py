@@ -149,18 +149,21 @@ def _council_ids() -> dict[str, int]:
     return ids
 
 
+def _postcode(row: _Row, council_ids: dict[str, int]) -> Postcode:
+    assert row.latitude is not None, "a live postcode has a place"
+    assert row.longitude is not None, "a live postcode has a place"
+    return Postcode(
+        postcode=row.postcode,
+        district=row.postcode.split(" ")[0],
+        latitude=row.latitude,
+        longitude=row.longitude,
+        council_area_id=council_ids.get(row.council_code),
+    )
+
+
 def _write(batch: _Batch, council_ids: dict[str, int]) -> int:
     """Upsert the batch's live postcodes and delete its terminated ones, atomically."""
-    objects = [
-        Postcode(
-            postcode=row.postcode,
-            district=row.postcode.split(" ")[0],
-            latitude=row.latitude,
-            longitude=row.longitude,
-            council_area_id=council_ids.get(row.council_code),
-        )
-        for row in batch.live.values()
-    ]
+    objects = [_postcode(row, council_ids) for row in batch.live.values()]
     with transaction.atomic():
         Postcode.objects.bulk_create(
             objects,

@@ -132,7 +132,7 @@ def islands() -> tuple[Island, ...]:
 @functools.cache
 def islands_by_name() -> dict[str, Island]:
     """Each island under its normalised names, each also with "Isle of" before it."""
-    found = {}
+    found: dict[str, Island] = {}
     for island in islands():
         for name in island.names:
             key = normalise_name(name)

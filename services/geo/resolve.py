@@ -252,8 +252,9 @@ def _from_alternative(means: tuple[str, ...]) -> LocationResult | None:
     them all: "the Uists")."""
     if len(means) == 1:
         return _from_name(means[0], normalise_name(means[0]))
-    members = tuple(islands_by_name().get(normalise_name(name)) for name in means)
-    if None in members:
+    by_name = islands_by_name()
+    members = tuple(by_name[key] for key in map(normalise_name, means) if key in by_name)
+    if len(members) < len(means):
         return None
     return _islands_result(members, ", ".join(means[:-1]) + " and " + means[-1])
 
@@ -449,7 +450,7 @@ def locate_address(postcode: str, town: str) -> AddressPosition:
             problem=f"We could not find where {normalised or postcode} is. Check the "
             "postcode, or give the position yourself under “Position on the map”."
         )
-    if found.problem or not places:
+    if found.problem or not places or found.lat is None or found.lon is None:
         return found
     distance = min(haversine_km(found.lat, found.lon, p.latitude, p.longitude) for p in places)
     if distance > FAR_FROM_TOWN_KM:

@@ -25,7 +25,7 @@ class ScheduleError(ValueError):
 
 
 def schedule_to_hsds(schedule: Schedule, service_at_location_id: str | None = None) -> dict:
-    data = {
+    data: dict[str, str | int] = {
         "id": str(schedule.id),
         "service_id": str(schedule.service_id),
         "wkst": "MO",

@@ -6,13 +6,14 @@ gives the same document.
 """
 
 import datetime
+import uuid
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
 from django.urls import NoReverseMatch
 
 from services.links import site_url
 from services.models import Area, Location, Organisation, Service, ServiceAtLocation
+from services.querysets import ServiceQuerySet
 
 from .schedules import schedule_to_hsds
 from .taxonomy import (
@@ -43,7 +44,7 @@ def absolute_url(obj) -> str | None:
         return None
 
 
-def hsds_queryset(queryset: QuerySet | None = None) -> QuerySet:
+def hsds_queryset(queryset: ServiceQuerySet | None = None) -> ServiceQuerySet:
     """Services with everything a full HSDS record needs, in a fixed number of queries."""
     queryset = queryset if queryset is not None else Service.objects.published()
     return queryset.with_listing_data().prefetch_related(
@@ -110,7 +111,8 @@ def _attribute(link_id: str, link_entity: str, term: Term, value: str = "") -> d
 
 
 def _choice_term(taxonomy: Taxonomy, value: str) -> Term:
-    return Term(taxonomy, value, taxonomy.choices(value).label, "")
+    assert taxonomy.choices is not None, "a taxonomy of choices"
+    return Term(taxonomy, value, str(taxonomy.choices(value).label), "")
 
 
 def service_attributes(service: Service) -> list[dict]:
@@ -196,7 +198,7 @@ def _area(service_id: str, name: str, gss_code: str) -> dict:
 
 
 # Service areas from the widest to the narrowest: boards, partnerships, council areas.
-AREA_ORDER = {
+AREA_ORDER: dict[str, int] = {
     Area.Kind.HEALTH_BOARD: 0,
     Area.Kind.PARTNERSHIP: 1,
     Area.Kind.COUNCIL_AREA: 2,
@@ -225,7 +227,7 @@ def _languages(service: Service) -> list[dict]:
 
 def _cost_options(service: Service) -> list[dict]:
     service_id = str(service.id)
-    option = {
+    option: dict[str, object] = {
         "id": derived_id(service_id, "cost"),
         "service_id": service_id,
         "option": service.get_cost_display(),
@@ -270,7 +272,7 @@ def service_basic_to_hsds(service: Service) -> dict:
 
 
 def service_at_location_to_hsds(link: ServiceAtLocation, schedules: list | None = None) -> dict:
-    data = {
+    data: dict[str, object] = {
         "id": str(link.id),
         "service_id": str(link.service_id),
         "location_id": str(link.location_id),
@@ -284,7 +286,9 @@ def service_at_location_to_hsds(link: ServiceAtLocation, schedules: list | None 
 
 
 def _schedules(service: Service) -> list[dict]:
-    links = {link.location_id: str(link.id) for link in service.service_locations.all()}
+    links: dict[uuid.UUID | None, str] = {
+        link.location_id: str(link.id) for link in service.service_locations.all()
+    }
     ordered = sorted(
         service.schedules.all(), key=lambda s: (s.weekday, s.opens_at, s.closes_at, str(s.id))
     )

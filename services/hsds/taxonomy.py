@@ -21,6 +21,7 @@ from services.models import (
     LivedExperienceInvolvement,
     Service,
     ServiceType,
+    Vocabulary,
 )
 
 NAMESPACE = uuid.UUID("da79e666-ed2a-5148-9c9c-10b0ba842ef0")
@@ -38,7 +39,7 @@ class Taxonomy:
     description: str
     # The Service many-to-many field holding its terms; "" when not a service attribute.
     service_field: str = ""
-    vocabulary: type[models.Model] | None = None
+    vocabulary: type[Vocabulary] | None = None
     choices: type[models.TextChoices] | None = None
 
     @property
@@ -134,6 +135,7 @@ def terms_of(taxonomy: Taxonomy) -> list[Term]:
     """Every term of a taxonomy, in the vocabulary's own order (one query for vocabularies)."""
     if taxonomy.choices is not None:
         return [Term(taxonomy, value, label, "") for value, label in taxonomy.choices.choices]
+    assert taxonomy.vocabulary is not None, "a taxonomy has choices or a vocabulary"
     return [vocabulary_term(taxonomy, row) for row in taxonomy.vocabulary.objects.in_order()]
 
 

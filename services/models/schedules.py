@@ -204,7 +204,9 @@ class Schedule(models.Model):
         if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
             return False
         if self.frequency == self.Frequency.FORTNIGHTLY:
-            anchor = self.valid_from - datetime.timedelta(days=self.valid_from.weekday())
+            start = self.valid_from
+            assert start is not None, "constraint schedule_fortnightly_needs_start_date"
+            anchor = start - datetime.timedelta(days=start.weekday())
             return ((day - anchor).days // 7) % 2 == 0
         if self.frequency == self.Frequency.MONTHLY:
             if self.week_of_month == self.WeekOfMonth.LAST:
