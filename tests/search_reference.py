@@ -10,12 +10,8 @@ ids a narrower starting set allows (the API's modified_after, HSDS organization_
 
 import dataclasses
 import datetime
-import re
-import unicodedata
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import snowballstemmer
 from django.conf import settings
 from django.utils import timezone
 
@@ -23,6 +19,7 @@ from services.geo.distance import haversine_km
 from services.geo.resolve import resolve_location
 from services.models import WEEKDAY_SLUGS, Area, Service
 from services.models.listings import takes_referrals
+from services.search.keyword import STOP_WORDS, stem, words
 
 # Parameter -> the Service relation holding its terms.
 VOCABULARIES = {
@@ -39,39 +36,19 @@ DEFAULT_RADIUS_KM = 10
 MAX_WORDS = 10
 TRUE = {"true", "1", "on", "yes"}
 FALSE = {"false", "0", "off", "no"}
-# The Snowball project's English stop words (PostgreSQL's english.stop is the same list).
-STOP_WORDS = frozenset(
-    """i me my myself we our ours ourselves you your yours yourself yourselves he him his
-    himself she her hers herself it its itself they them their theirs themselves what which
-    who whom this that these those am is are was were be been being have has had having do
-    does did doing a an the and but if or because as until while of at by for with about
-    against between into through during before after above below to from up down in out on
-    off over under again further then once here there when where why how all any both each
-    few more most other some such no nor not only own same so than too very s t can will
-    just don should now""".split()
-)
 LONDON = ZoneInfo("Europe/London")
 
 
 # Words -------------------------------------------------------------------------------------
-
-
-def all_words(text: str) -> list[str]:
-    """Accents dropped, lower case, runs of letters and digits."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c)
-    )
-    return re.findall(r"[^\W_]+", plain.lower())
+# Tokenising (words: accents dropped, lower case, runs of letters and digits), stemming
+# (Snowball English) and the stop-word list are the product's own; matching is done here.
 
 
 def query_words(text: str) -> list[str]:
-    found = all_words(text)
-    return ([word for word in found if word not in STOP_WORDS] or found)[:MAX_WORDS]
-
-
-@cache
-def stem(word: str) -> str:
-    return snowballstemmer.stemmer("english").stemWord(word)
+    """A search's words: stop words dropped unless nothing else is left; each once."""
+    found = words(text)
+    kept = [word for word in found if word not in STOP_WORDS] or found
+    return list(dict.fromkeys(kept))[:MAX_WORDS]
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -91,7 +68,7 @@ def field_stems(service) -> dict[str, set[str]]:
         "description": service.description,
         "organisation": service.organisation.name,
     }
-    return {field: {stem(word) for word in all_words(text)} for field, text in texts.items()}
+    return {field: {stem(word) for word in words(text)} for field, text in texts.items()}
 
 
 def best_weight(stems: dict[str, set[str]], wanted: set[str]) -> int:

@@ -569,8 +569,10 @@ def test_a_search_takes_the_same_number_of_queries_for_5_or_40_results(
 
     add_services(5)
     registry()  # vocabularies are cached across requests; a cold cache costs 2 more queries
+    _results_page(params)  # the index catches up with the new services: not what is counted
     with django_assert_max_num_queries(20):
         small = _results_page(params)
     add_services(35)
+    _results_page(params)
 
     assert _results_page(params) == small
