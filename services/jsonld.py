@@ -55,7 +55,9 @@ def _hours(schedule: Schedule) -> dict:
 
 
 def _channels(service: Service, places: list[dict]) -> list[dict]:
-    channels = [{"@type": "ServiceChannel", "serviceLocation": place} for place in places]
+    channels: list[dict] = [
+        {"@type": "ServiceChannel", "serviceLocation": place} for place in places
+    ]
     if service.phone or service.website:
         channels.append(
             {

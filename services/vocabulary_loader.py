@@ -1,19 +1,16 @@
-"""Loads every controlled-vocabulary relation of a page of services in ONE query.
+"""Vocabularies outside the ORM's own loading.
 
-Six many-to-many prefetches (types, access routes, lived experience, audiences, delivery
-modes, languages) would cost six queries per page. `attach_vocabularies` reads all six
-through tables in a single UNION ALL and fills Django's prefetch cache, so
-`service.types.all()` and friends are served from memory exactly as after
-`prefetch_related("types", …)`.
+`fill_prefetch_cache` fills a service's prefetch cache with terms read elsewhere (the search
+index), so `service.types.all()` and friends are served from memory exactly as after
+`prefetch_related("types", …)`. The registry below keeps every term and area in each process,
+behind a version read from the database.
 """
 
 import threading
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, IntegerField, Max, QuerySet, Value
+from django.db.models import Count, Max, QuerySet, Value
 
 if TYPE_CHECKING:
     from services.models import Area, Vocabulary
@@ -28,37 +25,6 @@ VOCABULARY_RELATIONS = (
 )
 
 
-def _rows_query(service_model, relations: Sequence[str], service_ids: list):
-    combined: QuerySet[Any, Any] | None = None
-    for index, relation in enumerate(relations):
-        field = service_model._meta.get_field(relation)
-        target = field.m2m_reverse_field_name()
-        part = (
-            field.remote_field.through.objects.filter(service_id__in=service_ids)
-            .annotate(
-                relation_index=Value(index, output_field=IntegerField()),
-                term_id=F(f"{target}_id"),
-                term_slug=F(f"{target}__slug"),
-                term_name=F(f"{target}__name"),
-                term_description=F(f"{target}__description"),
-                term_position=F(f"{target}__position"),
-            )
-            .values(
-                "relation_index",
-                "service_id",
-                "term_id",
-                "term_slug",
-                "term_name",
-                "term_description",
-                "term_position",
-            )
-            .order_by()
-        )
-        combined = part if combined is None else combined.union(part, all=True)
-    assert combined is not None, "relations is not empty"
-    return combined.order_by("relation_index", "term_position", "term_name")
-
-
 def _cached_queryset(model, items: list, query):
     """A queryset that already holds `items`, as after prefetch_related. They share one
     empty Query per model (building one per service and relation was most of the cost):
@@ -69,36 +35,6 @@ def _cached_queryset(model, items: list, query):
     # Private QuerySet state, as prefetch_related leaves it; django-stubs does not declare it.
     queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset
-
-
-def attach_vocabularies(services: list, relations: Sequence[str] = VOCABULARY_RELATIONS) -> None:
-    """Fill the prefetch cache of `relations` on `services` (model instances) in one query."""
-    if not services or not relations:
-        return
-    service_model = type(services[0])
-    found: dict[tuple[int, object], list] = defaultdict(list)
-    terms: dict[tuple[int, int], object] = {}
-    models = [service_model._meta.get_field(r).related_model for r in relations]
-    for row in _rows_query(service_model, relations, [s.pk for s in services]):
-        index = row["relation_index"]
-        key = (index, row["term_id"])
-        if key not in terms:
-            terms[key] = models[index](
-                id=row["term_id"],
-                slug=row["term_slug"],
-                name=row["term_name"],
-                description=row["term_description"],
-                position=row["term_position"],
-            )
-        found[(index, row["service_id"])].append(terms[key])
-    for service in services:
-        fill_prefetch_cache(
-            service,
-            {
-                relation: found.get((index, service.pk), [])
-                for index, relation in enumerate(relations)
-            },
-        )
 
 
 _empty_queries: dict = {}
@@ -140,20 +76,21 @@ class Registry:
 
 
 def _load_registry() -> Registry:
-    from services.models import VOCABULARIES, Area
+    from services.models import VOCABULARIES, Area, Vocabulary
 
-    combined = None
+    combined: QuerySet[Any, Any] | None = None
     for model in VOCABULARIES:
         part = (
-            model.objects.annotate(parameter=Value(model.parameter))
-            .values("parameter", "id", "slug", "name", "description", "position")
+            model.objects.annotate(vocabulary=Value(model.parameter))
+            .values("vocabulary", "id", "slug", "name", "description", "position")
             .order_by()
         )
         combined = part if combined is None else combined.union(part, all=True)
     by_parameter = {model.parameter: model for model in VOCABULARIES}
-    terms: dict[str, dict[str, object]] = {model.parameter: {} for model in VOCABULARIES}
-    for row in combined.order_by("parameter", "position", "name"):
-        parameter = row.pop("parameter")
+    terms: dict[str, dict[str, Vocabulary]] = {model.parameter: {} for model in VOCABULARIES}
+    assert combined is not None, "VOCABULARIES is not empty"
+    for row in combined.order_by("vocabulary", "position", "name"):
+        parameter = row.pop("vocabulary")
         terms[parameter][row["slug"]] = by_parameter[parameter](**row)
     areas = {area.slug: area for area in Area.objects.order_by("kind", "name")}
     return Registry(terms=terms, areas=areas)

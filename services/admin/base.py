@@ -224,6 +224,10 @@ class OrganisationScopedAdmin(SimpleHistoryAdmin):
 class ScopedInlineMixin:
     """Inline rows on a parent the member can change are theirs to add, edit and remove."""
 
+    # Set by InlineModelAdmin, the class this is mixed into.
+    admin_site: admin.AdminSite
+    parent_model: type[models.Model]
+
     def _parent_access(self, request, obj) -> bool:
         parent_admin = self.admin_site._registry[self.parent_model]
         if obj is None:

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -22,6 +24,9 @@ from services.slugs import unique_slug
 from .base import OrganisationScopedAdmin, ScopedInlineMixin
 from .conflicts import VERSION_FIELD, VersionedForm
 from .schedules import ScheduleForm
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # django-stubs' name for fieldsets
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 CHANGED_AND_CHECKED_REASON = "Changed and marked as checked"
@@ -118,7 +123,7 @@ class ScheduleInline(ScopedInlineMixin, admin.StackedInline):
         return formset
 
 
-SERVICE_FIELDSETS = [
+SERVICE_FIELDSETS: "_FieldsetSpec" = [
     (
         "About the service",
         {

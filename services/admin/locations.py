@@ -2,6 +2,8 @@
 postcode (services/geo/resolve.py: locate_address), shown for the editor to check; typing
 coordinates is an advanced option."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -17,7 +19,10 @@ from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
 from .listings import CHECKBOXES
 
-LOCATION_FIELDSETS = [
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # django-stubs' name for fieldsets
+
+LOCATION_FIELDSETS: "_FieldsetSpec" = [
     (None, {"fields": ["organisation", "name"]}),
     ("Address", {"fields": ["address_1", "address_2", "town", "postcode"]}),
     (

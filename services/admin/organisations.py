@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -14,7 +16,10 @@ from services.permissions import is_moderator, managed_organisation_ids, managed
 from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
 
-ORGANISATION_FIELDSETS = [
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # django-stubs' name for fieldsets
+
+ORGANISATION_FIELDSETS: "_FieldsetSpec" = [
     (None, {"fields": ["name", "slug", "description"]}),
     (
         "Contact details",
@@ -98,11 +103,13 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = managed_organisations(user)
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = managed_organisations(user)
         if not is_moderator(user):
-            self.fields["role"].choices = [(OrganisationMembership.Role.EDITOR, "Editor")]
-        if self.fields["organisation"].queryset.count() == 1:
-            self.fields["organisation"].initial = self.fields["organisation"].queryset.get()
+            role = cast(forms.ChoiceField, self.fields["role"])
+            role.choices = [(OrganisationMembership.Role.EDITOR, "Editor")]
+        if organisation.queryset.count() == 1:
+            organisation.initial = organisation.queryset.get()
 
 
 @admin.register(OrganisationMembership)

@@ -5,6 +5,7 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -60,7 +61,8 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         """Set what the client does not send (e.g. the organisation) on a new record."""
 
     def validate(self, attrs: dict) -> dict:
-        candidate = copy.copy(self.instance) if self.instance else self.Meta.model()
+        model: type[Model] = self.Meta.model
+        candidate = copy.copy(self.instance) if self.instance else model()
         if self.instance is None:
             self.prepare(candidate, attrs)
         for name, value in attrs.items():

@@ -10,9 +10,8 @@ import json
 from collections.abc import Iterator
 from typing import TextIO
 
-from django.db.models import QuerySet
-
 from services.models import Service
+from services.querysets import ServiceQuerySet
 
 from .serialise import absolute_url, hsds_queryset, service_to_hsds
 
@@ -21,7 +20,9 @@ CHUNK_SIZE = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def published_in_chunks(queryset: QuerySet | None = None, size: int = CHUNK_SIZE) -> Iterator:
+def published_in_chunks(
+    queryset: ServiceQuerySet | None = None, size: int = CHUNK_SIZE
+) -> Iterator:
     """Every published service with its HSDS data prefetched, `size` at a time, by id."""
     base = queryset if queryset is not None else Service.objects.published()
     last = None
@@ -36,7 +37,7 @@ def published_in_chunks(queryset: QuerySet | None = None, size: int = CHUNK_SIZE
         last = chunk[-1].pk
 
 
-def write_hsds(stream: TextIO, queryset: QuerySet | None = None) -> int:
+def write_hsds(stream: TextIO, queryset: ServiceQuerySet | None = None) -> int:
     """Write the dataset as JSON to `stream`; returns the number of services."""
     count = 0
     stream.write("[")
@@ -86,7 +87,7 @@ def csv_row(service: Service) -> list[str]:
     return [_safe(value) for value in row]
 
 
-def write_csv(stream: TextIO, queryset: QuerySet | None = None) -> int:
+def write_csv(stream: TextIO, queryset: ServiceQuerySet | None = None) -> int:
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
     count = 0

@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -7,6 +8,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from services.validators import single_line, text_validators
+
+if TYPE_CHECKING:
+    from services.models import Service
 
 oscr_validator = RegexValidator(
     r"^SC\d{6}$",
@@ -62,6 +66,9 @@ class Organisation(models.Model):
 
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
+
+    # Its published services, where a view prefetches them with Prefetch(to_attr=...).
+    published_services: list["Service"]
 
     class Meta:
         ordering = ["name"]

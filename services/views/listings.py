@@ -20,6 +20,7 @@ from services.models import (
     ServiceAtLocation,
 )
 from services.permissions import is_link_worker
+from services.querysets import ServiceQuerySet
 from services.search.sql import with_stale_flag
 
 from .display import (
@@ -41,7 +42,7 @@ SESSIONS_SHOWN = 3
 
 
 def _service_queryset() -> QuerySet:
-    """A published service with everything its page shows: 7 queries in all."""
+    """A published service with everything its page shows: 12 queries in all."""
     places = ServiceAtLocation.objects.select_related("location__council_area").prefetch_related(
         Prefetch("location__accessibility", queryset=AccessibilityFeature.objects.in_order())
     )
@@ -126,7 +127,7 @@ def _age_range(low: int | None, high: int | None) -> str:
 # Lists of services -------------------------------------------------------------------------
 
 
-def _page(request: HttpRequest, queryset: QuerySet, total: int):
+def _page(request: HttpRequest, queryset: ServiceQuerySet, total: int):
     paginator = CountedPaginator(with_card_data(queryset), PAGE_SIZE, total)
     page = paginator.get_page(request.GET.get("page"))
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
