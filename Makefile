@@ -17,7 +17,7 @@ help:
 	@echo "make test   - install test requirements and run the whole test suite"
 	@echo "make bench  - load a large data set and print page timings (see README)"
 	@echo "make loadtest - serve the bench data with gunicorn and load it with locust (see README)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, ruff format check and mypy"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,7 @@ loadtest: install-test static
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=type-checking-only $(BIN)/mypy
 
 format: install-test
 	$(BIN)/ruff format .
