@@ -40,7 +40,7 @@ def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
     if np.isnan(local).all():
         return None
     first = int(np.nanargmin(local))
-    return uuid.UUID(int=hits.snapshot.ids[hits.order[first]]), float(local[first])
+    return uuid.UUID(int=hits.index.ids[hits.order[first]]), float(local[first])
 
 
 def nearest_in_person(filterset: ServiceFilterSet) -> NearestSupport | None:

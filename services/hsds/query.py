@@ -64,7 +64,7 @@ class HSDSQueryForm(forms.Form):
         postcode = cleaned.get("postcode")
         if postcode:
             place = resolve_location(near=postcode)
-            if place is None or not place.found:
+            if place is None or not (place.found or place.area):
                 self.add_error("postcode", "We could not find that postcode or place in Scotland.")
             cleaned["place"] = place
         return cleaned

@@ -362,7 +362,7 @@ class Index:
         return index._with_services(covering) if covering else index
 
     def _with_services(self, wanted: list[uuid.UUID]) -> "Index":
-        rows = {row.pk.int: row for row in read_services(self, only=wanted)}
+        rows = {row.pk.int: row for row in read_services(self.area_wholes, only=wanted)}
         ids, positions, labels = list(self.ids), dict(self.positions), list(self.labels)
         for pk, row in rows.items():
             if pk not in positions:
@@ -655,7 +655,7 @@ def _row(values: Sequence) -> ServiceRow:
     )
 
 
-def read_services(index: "Index | None", only: list | None = None) -> list[ServiceRow]:
+def read_services(wholes: dict, only: list | None = None) -> list[ServiceRow]:
     """Published services (all, or those of `only`) with everything the index holds of them,
     in (name, id) order. Term ids are read through the vocabulary tables: for the whole
     directory packed into a few integer columns a service, for a few services row by row."""
@@ -685,7 +685,7 @@ def read_services(index: "Index | None", only: list | None = None) -> list[Servi
         field_ = Service._meta.get_field(relation)
         through = field_.remote_field.through
         target = f"{field_.m2m_reverse_field_name()}_id"
-        if narrowed or index is not None:
+        if narrowed:  # the whole directory's terms are read packed (`_packed_terms`)
             pairs = of_these(through.objects.all()).values_list("service_id", target)
             for service_id, term_id in pairs.iterator(chunk_size=10_000):
                 if service_id in by_raw:
@@ -698,7 +698,6 @@ def read_services(index: "Index | None", only: list | None = None) -> list[Servi
         if row is not None:
             row.has_location = True
             row.points.append((lat, lon))
-    wholes = index.area_wholes if index is not None else _area_wholes()
     areas = of_these(Service.areas.through.objects.all()).values_list("service_id", "area_id")
     for service_id, area_id in areas.iterator(chunk_size=10_000):
         row = by_raw.get(service_id)
@@ -752,7 +751,7 @@ def build() -> Index:
         cursor = _start_cursor()
         all_terms = _terms()
         wholes = _area_wholes()
-        rows = read_services(None)
+        rows = read_services(wholes)
         rows.sort(key=lambda row: (row.name, row.pk.int))  # Python's order, whatever the collation
         ids_uuid = [row.pk for row in rows]
         matrices = _packed_terms(all_terms, ids_uuid)
