@@ -21,7 +21,7 @@ from services.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -47,7 +47,7 @@ class ModeratorFactory(UserFactory):
             obj.groups.add(group)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -56,7 +56,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     description = "A test organisation."
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[OrganisationMembership]):
     class Meta:
         model = OrganisationMembership
 
@@ -69,7 +69,7 @@ def council_area(slug: str = "renfrewshire") -> Area:
     return Area.objects.get(slug=slug)
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(factory.django.DjangoModelFactory[Location]):
     class Meta:
         model = Location
 
@@ -83,7 +83,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     council_area = factory.LazyFunction(council_area)
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(factory.django.DjangoModelFactory[Service]):
     class Meta:
         model = Service
         skip_postgeneration_save = True
@@ -110,7 +110,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
             obj.delivery_modes.set(extracted or DeliveryMode.objects.filter(slug="in-person"))
 
 
-class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory[ServiceAtLocation]):
     class Meta:
         model = ServiceAtLocation
 
@@ -120,7 +120,7 @@ class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ScheduleFactory(factory.django.DjangoModelFactory):
+class ScheduleFactory(factory.django.DjangoModelFactory[Schedule]):
     class Meta:
         model = Schedule
 
@@ -131,7 +131,7 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     frequency = Schedule.Frequency.WEEKLY
 
 
-class CourseRunFactory(factory.django.DjangoModelFactory):
+class CourseRunFactory(factory.django.DjangoModelFactory[CourseRun]):
     class Meta:
         model = CourseRun
 

@@ -27,8 +27,8 @@ def located(
 ) -> Service:
     """`service` (or a new one made from `service_fields`) with one more location, at `point`
     in `council`, with the given accessibility features."""
-    service = service or ServiceFactory(**service_fields)
-    location = LocationFactory(
+    service = service or ServiceFactory.create(**service_fields)
+    location = LocationFactory.create(
         organisation=service.organisation,
         latitude=point[0],
         longitude=point[1],

@@ -40,7 +40,9 @@ def attack(base: str, stop: threading.Event, statuses: Counter, number: int) -> 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirects)
     page = _status(opener, base + "/admin/login/")[1]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "the sign-in page has a CSRF token"
+    token = found.group(1)
     body = urllib.parse.urlencode(
         {"username": f"admin{number % 2}", "password": "guess", "csrfmiddlewaretoken": token}
     ).encode()
@@ -68,7 +70,7 @@ def measure(migrated: Path, label: str, seconds: float, **env: str) -> None:
         ),
     ):
         quiet = areas_times(base, 5)
-        stop, statuses = threading.Event(), Counter()
+        stop, statuses = threading.Event(), Counter[int]()
         attackers = [
             threading.Thread(target=attack, args=(base, stop, statuses, n)) for n in range(8)
         ]

@@ -33,7 +33,9 @@ START = datetime.datetime(2027, 2, 1, 9, tzinfo=datetime.UTC)
 
 
 def service_at(point, *, name, types=("peer-support-group",)) -> Service:
-    service = BaseServiceFactory(name=name, types=list(ServiceType.objects.filter(slug__in=types)))
+    service = BaseServiceFactory.create(
+        name=name, types=list(ServiceType.objects.filter(slug__in=types))
+    )
     location = LocationFactory(
         organisation=service.organisation, latitude=point[0], longitude=point[1]
     )

@@ -42,8 +42,9 @@ def invite(client, manager, organisation, email, capture) -> str:
         )
     assert response.status_code == 302
     client.logout()
-    body = mail.outbox[-1].body
-    return re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", str(mail.outbox[-1].body))
+    assert link, "the invitation email has a link"
+    return link.group(1)
 
 
 def test_a_new_editor_accepts_by_choosing_their_own_password(

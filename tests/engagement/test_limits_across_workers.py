@@ -56,7 +56,9 @@ def post_form(base: str, path: str, data: dict) -> int:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirects)
     status, page = _status(opener, base + path)
     assert status == 200, page[-500:]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, page[-500:]
+    token = found.group(1)
     body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
     return _status(opener, urllib.request.Request(base + path, data=body))[0]
 

@@ -20,7 +20,9 @@ KEY = re.compile(r'name="submission_key" value="([A-Za-z0-9_-]+)"')
 
 
 def _key_on(client, url: str) -> str:
-    return KEY.search(client.get(url).content.decode()).group(1)
+    found = KEY.search(client.get(url).content.decode())
+    assert found, "the form has a submission key"
+    return found.group(1)
 
 
 def test_each_rendering_of_a_form_carries_a_fresh_hidden_key(client, db):

@@ -33,7 +33,7 @@ def full_service() -> Service:
         phone="0141 000 0000",
         charity_number="SC012345",
     )
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         organisation=organisation,
         name="Tuesday Recovery Café",
         slug="tuesday-recovery-cafe",
@@ -57,7 +57,7 @@ def full_service() -> Service:
     service.areas.set(
         Area.objects.filter(slug__in=["renfrewshire", "nhs-greater-glasgow-and-clyde"])
     )
-    location = LocationFactory(
+    location = LocationFactory.create(
         organisation=organisation,
         name="Paisley Hub",
         address_2="Second floor",
@@ -83,5 +83,5 @@ def full_service() -> Service:
 
 def bare_service() -> Service:
     """Only what the model requires."""
-    service = ServiceFactory(organisation=OrganisationFactory(description=""))
+    service = ServiceFactory.create(organisation=OrganisationFactory(description=""))
     return service

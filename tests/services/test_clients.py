@@ -5,6 +5,7 @@ to X-Forwarded-For."""
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,8 +17,10 @@ pytestmark = pytest.mark.cache
 
 
 def _request(remote: str, forwarded: str | None = None):
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+    meta: dict[str, Any] = {"REMOTE_ADDR": remote}  # request.META entries, not get()'s options
+    if forwarded is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **meta)
 
 
 def test_a_spoofed_forwarded_header_is_ignored_without_a_trusted_proxy(settings):

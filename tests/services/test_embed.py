@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def frame_ancestors(response) -> str:
     policy = response["Content-Security-Policy"]
-    return re.search(r"frame-ancestors ([^;]*)", policy).group(1).strip()
+    directive = re.search(r"frame-ancestors ([^;]*)", policy)
+    assert directive, policy
+    return directive.group(1).strip()
 
 
 @pytest.fixture

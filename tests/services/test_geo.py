@@ -3,6 +3,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -251,7 +252,7 @@ def test_the_http_lookup_finds_postcodes_missing_from_the_table(monkeypatch, set
     [
         OSError("network unreachable"),
         TimeoutError("timed out"),
-        urllib.error.HTTPError("u", 404, "Not Found", {}, None),
+        urllib.error.HTTPError("u", 404, "Not Found", Message(), None),
     ],
 )
 def test_a_failed_http_lookup_counts_as_not_found_and_logs_nothing(

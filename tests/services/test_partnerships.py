@@ -29,7 +29,7 @@ HSCP_FILE = Path(settings.BASE_DIR) / "services" / "data" / "hscp.csv"
 
 
 def located_in(council: str, name: str) -> Service:
-    created = ServiceFactory(name=name)
+    created = ServiceFactory.create(name=name)
     location = LocationFactory(
         organisation=created.organisation, council_area=Area.objects.get(slug=council)
     )
@@ -38,7 +38,7 @@ def located_in(council: str, name: str) -> Service:
 
 
 def covering(slug: str, name: str) -> Service:
-    created = ServiceFactory(name=name)
+    created = ServiceFactory.create(name=name)
     created.areas.add(Area.objects.get(slug=slug))
     return created
 

@@ -199,7 +199,9 @@ def pages(served):
 def _static_file(served) -> str:
     status, body, _ = served.get("/help-now/")
     assert status == 200
-    return re.search(r'href="(/static/[^"]+\.css)"', body).group(1)
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', body)
+    assert stylesheet, "the page links a stylesheet"
+    return stylesheet.group(1)
 
 
 def _assert_outage_answers(served, pages) -> None:

@@ -13,7 +13,7 @@ CHANGELIST = "admin:services_organisationtoken_changelist"
 
 
 def _token(organisation, name: str) -> OrganisationToken:
-    creator = MembershipFactory(organisation=organisation).user
+    creator = MembershipFactory.create(organisation=organisation).user
     token = OrganisationToken(organisation=organisation, name=name, created_by=creator)
     token.set_new_key()
     token.save()
