@@ -25,8 +25,8 @@ def get(client, url: str, status: int = 200) -> str:
 
 
 def located_in(council: str, organisation=None, **fields) -> Service:
-    service = ServiceFactory(organisation=organisation or OrganisationFactory(), **fields)
-    location = LocationFactory(
+    service = ServiceFactory.create(organisation=organisation or OrganisationFactory(), **fields)
+    location = LocationFactory.create(
         organisation=service.organisation, council_area=Area.objects.get(slug=council)
     )
     ServiceAtLocationFactory(service=service, location=location)

@@ -41,7 +41,7 @@ def get(client, service: Service, status: int = 200) -> str:
 
 
 def full_service(name: str = "Hearing Voices Paisley") -> Service:
-    service = ServiceFactory(
+    service = ServiceFactory.create(
         name=name,
         summary="A peer support group for people who hear voices.",
         description="We meet in a quiet room.\n\nTea and biscuits.",
@@ -59,7 +59,7 @@ def full_service(name: str = "Hearing Voices Paisley") -> Service:
     service.lived_experience.add(LivedExperienceInvolvement.objects.get(slug="peer-led"))
     service.audiences.add(Audience.objects.get(slug="young-people"))
     service.languages.add(Language.objects.get(slug="gd"))
-    location = LocationFactory(
+    location = LocationFactory.create(
         organisation=service.organisation,
         name="Paisley Community Hub",
         address_1="10 Moss Street",
