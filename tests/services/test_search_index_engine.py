@@ -368,6 +368,13 @@ QUERIES = [
     "q=garden",
     "q=walking+group",
     "q=nothing-matches-this",
+    "q=the",  # only stop words: they are searched for
+    "q=GROUP+group",
+    "q=helplines",
+    "q=gardning",  # misspelt
+    "q=communty+gardn",
+    "q=recovery&near=PA1+1AA&radius_km=30",
+    "near=Skye&q=group",
     "near=Atlantis&type=drop-in",
     "near=PA1+1AA",
     "near=PA1",
