@@ -153,3 +153,21 @@ def test_every_word_must_match():
     assert found("q=recovery+caf%C3%A9") == ["Recovery café"]
     assert found("q=the+recovery+cafe") == ["Recovery café"]  # "the" is not needed
     assert found("q=recovery+choir") == []
+
+
+def test_a_search_of_only_common_words_still_finds_them_but_other_words_drop_them():
+    plain("The Walk", summary="Open to all.")
+    plain("Walking group", summary="Come along.")
+    plain("Choir", summary="Singing together.")
+
+    assert found("q=the") == ["The Walk"]
+    assert found("q=the+walk") == ["The Walk", "Walking group"]
+
+
+def test_only_the_first_ten_words_are_searched():
+    plain("Walking group", summary="One two three four five six seven eight.")
+    plain("Walking club")
+
+    ten = "walking+group+one+two+three+four+five+six+seven+eight"
+    assert found(f"q={ten}") == ["Walking group"]
+    assert found(f"q={ten}+nowhere") == ["Walking group"]
