@@ -25,11 +25,20 @@ class NearestSupport:
     radius_km: int  # the smallest whole number of km (within the allowed range) reaching it
 
 
-def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
+def _searched_point(filterset: ServiceFilterSet) -> tuple[float, float]:
+    """(lat, lon) of the searched place: a grouped search, the only kind asked, has one."""
     place = filterset.location
+    assert place is not None, "a grouped search has a place"
+    assert place.lat is not None, "a grouped search has a place"
+    assert place.lon is not None, "a grouped search has a place"
+    return place.lat, place.lon
+
+
+def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
+    lat, lon = _searched_point(filterset)
     criteria = dataclasses.replace(
         filterset.criteria,
-        point=(place.lat, place.lon, MAX_RADIUS_KM),
+        point=(lat, lon, MAX_RADIUS_KM),
         sort=Sort.DISTANCE,
         facet_relations=(),
     )
@@ -61,10 +70,10 @@ def nearest_in_person(filterset: ServiceFilterSet) -> NearestSupport | None:
     )
     if service is None:  # unpublished since the index was checked, moments ago
         return None
-    place = filterset.location
+    lat, lon = _searched_point(filterset)
     location = min(
         service.locations.all(),
-        key=lambda loc: haversine_km(place.lat, place.lon, loc.latitude, loc.longitude),
+        key=lambda loc: haversine_km(lat, lon, loc.latitude, loc.longitude),
         default=None,
     )
     if location is None:
