@@ -217,7 +217,7 @@ def test_nonsense_is_not_found():
 
 
 def located_in(council: str, name: str, lat: float, lon: float) -> Service:
-    created = ServiceFactory(name=name)
+    created = ServiceFactory.create(name=name)
     location = LocationFactory(
         organisation=created.organisation,
         council_area=Area.objects.get(slug=council),

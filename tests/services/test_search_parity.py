@@ -111,7 +111,7 @@ def directory():
 def hsds_query(query: str) -> str | None:
     """The same search in HSDS's parameters, or None when HSDS cannot say it."""
     hsds = QueryDict(mutable=True)
-    terms = []
+    terms: list[str] = []
     for name, values in QueryDict(query).lists():
         if name == "q":
             hsds["search"] = values[0]
