@@ -116,7 +116,7 @@ class Wanted:
 
 
 def _flag(params, name: str) -> bool | None:
-    value = (params.get(name) or "").strip().lower()
+    value = str(params.get(name) or "").strip().lower()
     return True if value in TRUE else False if value in FALSE else None
 
 
@@ -226,26 +226,34 @@ def nearest_km(service, place) -> float | None:
 
 def passes(service, wanted: Wanted, today, now) -> bool:
     """Every filter but the keyword and the place."""
-    accepting = service.intake_status not in (Service.Intake.FULL, Service.Intake.PAUSED) or (
-        service.intake_status_until is not None and service.intake_status_until < today
-    )
+    for name, chosen in wanted.terms.items():
+        if chosen and not chosen & slugs(service, VOCABULARIES[name]):
+            return False
     features = {f.slug for place in places(service) for f in place.accessibility.all()}
-    return (
-        all(not chosen or chosen & slugs(service, VOCABULARIES[name])
-            for name, chosen in wanted.terms.items())
-        and (not wanted.accessibility or bool(features & wanted.accessibility))
-        and all(serves(service, councils) for councils in wanted.areas)
-        and (not wanted.free or service.cost in (Service.Cost.FREE, Service.Cost.DONATION))
-        and (wanted.age is None or service.min_age is None or service.min_age <= wanted.age)
-        and (wanted.age is None or service.max_age is None or service.max_age >= wanted.age)
-        and (not wanted.days or any(
-            s.weekday in wanted.days and is_current(s, today) for s in service.schedules.all()
-        ))
-        and (not wanted.open_now or any(is_on_now(s, now) for s in service.schedules.all()))
-        and (not wanted.accepting or accepting)
-        and (not wanted.takes_referrals
-             or takes_referrals(service.accepts_referrals, service.referral_email))
-    )  # fmt: skip
+    if wanted.accessibility and not features & wanted.accessibility:
+        return False
+    if not all(serves(service, councils) for councils in wanted.areas):
+        return False
+    if wanted.free and service.cost not in (Service.Cost.FREE, Service.Cost.DONATION):
+        return False
+    if wanted.age is not None and service.min_age is not None and service.min_age > wanted.age:
+        return False
+    if wanted.age is not None and service.max_age is not None and service.max_age < wanted.age:
+        return False
+    schedules = service.schedules.all()
+    if wanted.days and not any(
+        s.weekday in wanted.days and is_current(s, today) for s in schedules
+    ):
+        return False
+    if wanted.open_now and not any(is_on_now(s, now) for s in schedules):
+        return False
+    restricted = service.intake_status in (Service.Intake.FULL, Service.Intake.PAUSED)
+    lapsed = service.intake_status_until is not None and service.intake_status_until < today
+    if wanted.accepting and restricted and not lapsed:
+        return False
+    return not wanted.takes_referrals or takes_referrals(
+        service.accepts_referrals, service.referral_email
+    )
 
 
 # The search --------------------------------------------------------------------------------
