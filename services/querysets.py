@@ -2,10 +2,9 @@ import datetime
 
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from services.vocabulary_loader import VOCABULARY_RELATIONS, attach_vocabularies
+from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 
 def located_at() -> Prefetch:
@@ -51,31 +50,16 @@ class ServiceQuerySet(models.QuerySet):
         )
         return self.exclude(restricted)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._vocabulary_relations: tuple[str, ...] = ()
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._vocabulary_relations = self._vocabulary_relations
-        return clone
-
-    def _fetch_all(self) -> None:
-        fetched = self._result_cache is not None
-        super()._fetch_all()
-        if not fetched and self._vocabulary_relations and self._iterable_class is ModelIterable:
-            attach_vocabularies(self._result_cache, self._vocabulary_relations)
-
     def with_vocabularies(self, relations=VOCABULARY_RELATIONS) -> "ServiceQuerySet":
-        """Prefetch the vocabulary relations of the fetched services in one query."""
-        clone = self._chain()
-        clone._vocabulary_relations = tuple(relations)
-        return clone
+        """Prefetch these vocabulary relations of the fetched services, in display order
+        (the vocabularies' default ordering): one query per relation, whatever the number
+        of services."""
+        return self.prefetch_related(*relations)
 
     def with_listing_data(self) -> "ServiceQuerySet":
         """Everything a results page or list endpoint renders, in a fixed number of queries:
-        the services, their vocabularies (one query for all six), areas, locations,
-        schedules and upcoming course runs."""
+        the services, their six vocabularies, areas, locations, schedules and upcoming
+        course runs."""
         from services.models import CourseRun, Schedule
 
         return (
