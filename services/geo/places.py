@@ -1,6 +1,6 @@
 """Reads services/data/scottish_places.csv: Scottish towns and villages from GeoNames with
-their council area and main postcode district (see services/places_build.py for how the file
-is made). Used for place-name search and for placing demo data."""
+their council area and main postcode district (see services/geo/places_build.py for how the
+file is made). Used for place-name search and for placing demo data."""
 
 import csv
 import functools
@@ -40,7 +40,7 @@ class Place:
         return bool(self.council_area and self.postcode_district)
 
     def as_row(self) -> dict[str, str]:
-        """The row as written to the places file (see services/places_build.py)."""
+        """The row as written to the places file (see services/geo/places_build.py)."""
         return {
             "name": self.name,
             "council_area": self.council_area,
