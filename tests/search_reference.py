@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from services.geo.distance import haversine_km
 from services.geo.resolve import resolve_location
-from services.models import WEEKDAY_SLUGS, Area, Service
+from services.models import (
+    WEEKDAY_SLUGS,
+    AccessRoute,
+    Area,
+    Audience,
+    DeliveryMode,
+    LivedExperienceInvolvement,
+    Service,
+    ServiceType,
+)
 from services.models.listings import takes_referrals
 from services.search.keyword import STOP_WORDS, stem, words
 
@@ -30,7 +39,13 @@ VOCABULARIES = {
     "delivery": "delivery_modes",
     "language": "languages",
 }
-FACETS = ("type", "access_route", "lived_experience", "delivery", "audience")
+FACETS = {
+    "type": ServiceType,
+    "access_route": AccessRoute,
+    "lived_experience": LivedExperienceInvolvement,
+    "delivery": DeliveryMode,
+    "audience": Audience,
+}
 WEIGHTS = {"name": 8, "summary": 4, "description": 2, "organisation": 1}
 DEFAULT_RADIUS_KM = 10
 MAX_WORDS = 10
@@ -135,7 +150,7 @@ def parse(params, areas: list) -> Wanted:
     location = resolve_location(params.get("near") or "", params.get("lat"), params.get("lon"))
     place = council_area = None
     area_filters = [councils_of(set(getlist("area")), areas)] if getlist("area") else []
-    if location and location.found:
+    if location and location.lat is not None and location.lon is not None:  # found
         radius = float(params.get("radius_km") or 0) or location.radius_km or DEFAULT_RADIUS_KM
         place, council_area = (location.lat, location.lon, radius), location.council_area
     if location and location.area and any(area.slug == location.area for area in areas):
@@ -343,9 +358,8 @@ def reference_search(params, *, narrowed=None) -> Reference:
             sort_key = 0
         return (pk in group, is_stale(service, cutoff), sort_key, service.name, pk)
 
-    facets = {}
-    for name in FACETS:
-        model = Service._meta.get_field(VOCABULARIES[name]).related_model
+    facets: dict[str, dict[str, int]] = {}
+    for name, model in FACETS.items():
         facets[name] = {}
         for term in model.objects.in_order():
             terms = {**wanted.terms, name: wanted.terms[name] | {term.slug}}

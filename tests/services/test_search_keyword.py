@@ -26,7 +26,7 @@ def _no_history(settings):
 
 def plain(name: str, summary: str = "Open to all.", description: str = "", **fields) -> Service:
     """A service whose text says only what the test gives it."""
-    return ServiceFactory(name=name, summary=summary, description=description, **fields)
+    return ServiceFactory.create(name=name, summary=summary, description=description, **fields)
 
 
 def found(query: str) -> list[str]:
