@@ -345,6 +345,12 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     # Whole search ----------------------------------------------------------------------
 
+    @property
+    def chosen_sort(self) -> str:
+        """The order the results are in (the one asked for, if it applies, else the default:
+        best match with words, else nearest first with a place, else by name)."""
+        return self._sort()
+
     def _sort(self) -> str:
         sort = self._data.get("sort")
         if sort == Sort.DISTANCE and not self.is_grouped:

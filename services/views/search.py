@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -174,14 +173,18 @@ def _record(filterset: ServiceFilterSet, total: int) -> None:
 
 
 def _sort_choices(filterset: ServiceFilterSet) -> list[tuple[str, str]]:
+    """The orders this search can have, best match first when words were searched for (it
+    weighs how well each service matches them, and with a place how near it is)."""
     choices = [
         (value, label)
         for value, label in Sort.choices
-        if value != Sort.DISTANCE or filterset.is_grouped
+        if value not in (Sort.DISTANCE, Sort.RELEVANCE)
     ]
-    data = filterset.form.cleaned_data
-    if data.get("q") and not filterset.is_grouped and connection.vendor == "postgresql":
-        choices.insert(0, ("", "Best match"))
+    if filterset.is_grouped:
+        choices.insert(0, (Sort.DISTANCE, Sort.DISTANCE.label))
+    if filterset.words:
+        label = "Best match, nearer first" if filterset.is_grouped else Sort.RELEVANCE.label
+        choices.insert(0, (Sort.RELEVANCE, label))
     return choices
 
 
@@ -306,7 +309,7 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
             (name, message) for name in SWITCHES for message in filterset.errors.get(name, ())
         ],
         "sort_choices": _sort_choices(filterset),
-        "current_sort": data.get("sort") or ("distance" if filterset.is_grouped else ""),
+        "current_sort": filterset.chosen_sort,
         "radius_choices": _radius_choices(filterset.search_radius_km),
         "current_radius": f"{filterset.search_radius_km:g}",
         "options": _extra_options(),
