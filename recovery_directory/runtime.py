@@ -4,8 +4,8 @@ are the server's.
 
 Python's cyclic garbage collector runs when enough new container objects have piled up,
 which happens in the middle of requests: with the defaults a search or API page paid for
-several small collections and, every dozen pages, a full one (20-80 ms on the benchmark
-machine, which set the p95). Instead:
+several small collections and, every dozen pages, a full one, long enough to set the p95
+(figures in the README's Performance section). Instead:
 
 - at start-up everything already loaded (Django, DRF, numpy, our modules), which lives as
   long as the process, is frozen out of the collector's generations (`gc.freeze`, as the

@@ -165,8 +165,8 @@ class IntakeSerializer(serializers.Serializer):
 
 def nested(parent: serializers.Serializer, serializer_class, items) -> list:
     """`items` as `serializer_class(items, many=True).data` would give, with the nested
-    serializer built once per parent serializer rather than once per row: building a
-    ModelSerializer's fields costs about a millisecond, 20 times per page."""
+    serializer built once per parent serializer rather than once per row, because building a
+    ModelSerializer's fields is slow (README, Performance)."""
     built = parent.__dict__.setdefault("_nested_serializers", {})
     serializer = built.get(serializer_class)
     if serializer is None:
@@ -234,8 +234,8 @@ class ServiceListSerializer(serializers.ModelSerializer):
     def to_representation(self, service: Service) -> dict:
         if type(self) is not ServiceListSerializer:
             return super().to_representation(service)
-        # The list's fields written out: DRF's generic loop over some 25 fields per result
-        # was a third of a search page's time. Dates and times still go through their DRF
+        # The list's fields written out, as DRF's generic loop over every field of every
+        # result is slow (README, Performance). Dates and times still go through their DRF
         # fields so formats stay the same (tests compare whole payloads), and the schema
         # still comes from the declared fields.
         fields = self.fields

@@ -327,7 +327,7 @@ def quietly(instance):
 def record_history(instance, *, created: bool) -> None:
     """One history entry (with its relations) for a record saved `quietly`: the post_save
     that simple_history and the search index listen for, sent once after the relations are
-    set, rather than one entry per relation (which made imports ten times slower)."""
+    set, rather than one entry per relation (README, Import and export)."""
     post_save.send(
         sender=type(instance),
         instance=instance,

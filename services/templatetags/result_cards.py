@@ -1,9 +1,9 @@
 """`{% result_cards cards %}`: a list of search result cards.
 
-Written in Python rather than as a template include per card: the include cost about 0.3 ms
-a card (some 6 ms of a 20-result page, a fifth of the page's server time), this about a
-tenth of that. The markup is the Scottish Government Design System's search result, as the
-rest of the templates use it; tests check what each card says."""
+Written in Python rather than as a template include per card, which took a large share of a
+results page's server time (figures in the README's Performance section). The markup is the
+Scottish Government Design System's search result, as the rest of the templates use it;
+tests check what each card says."""
 
 from django import template
 from django.utils import timezone
