@@ -398,6 +398,9 @@ STALE_LISTING_MONTHS = env_int("STALE_LISTING_MONTHS", 12, minimum=1)
 # Search: after a bulk change, each process rebuilds its index in a background thread while
 # its searches go on (services/search/live.py). Off in tests, which need a settled index.
 SEARCH_BACKGROUND_REBUILD = env_bool("SEARCH_BACKGROUND_REBUILD", True)
+# How long the search change log keeps its rows; a process that has not searched for half of
+# it rebuilds its index rather than trust a log that may have been pruned.
+SEARCH_CHANGES_KEPT_MINUTES = env_int("SEARCH_CHANGES_KEPT_MINUTES", 60, minimum=10)
 MODERATORS_GROUP = "Directory moderators"
 
 # Engagement: referrals (special-category health data) and public forms.

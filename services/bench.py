@@ -206,7 +206,15 @@ def pages() -> list[tuple[str, str]]:
         "/search/?near=Paisley&radius_km=25&type=peer-support-group&type=drop-in"
         "&access_route=self-referral&delivery=in-person"
     )
-    listed = [("home", reverse("services:home")), ("results: near + 3 filters + facets", results)]
+    listed = [
+        ("home", reverse("services:home")),
+        ("results: near + 3 filters + facets", results),
+        # Keywords: one word in a third of the services, in all of them, with a place, misspelt.
+        ("keyword: q=recovery (a third)", "/search/?q=recovery"),
+        ("keyword: q=group (every service)", "/search/?q=group"),
+        ("keyword + place: q=recovery&near=Glasgow", "/search/?q=recovery&near=Glasgow"),
+        ("keyword misspelt: q=recovry", "/search/?q=recovry"),
+    ]
     if service:
         listed.append(("service page", service.get_absolute_url()))
     listed.append(

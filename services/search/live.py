@@ -12,11 +12,14 @@ Inside a transaction (a request that wrote, a test), the changes are applied to 
 by that search only: a rolled-back write must never reach the process's index.
 """
 
+import datetime
 import logging
 import threading
+import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from services.search.index import OVERLAY_LIMIT, Index, build, read_changes
 
@@ -28,6 +31,9 @@ REBUILD_AFTER_CHANGES = 5000
 _lock = threading.Lock()  # one thread at a time brings the index up to date
 _index: Index | None = None
 _rebuilding: threading.Thread | None = None
+_polled_at = 0.0  # time.monotonic() of this process's last look at the change log
+_pruned_at = 0.0
+PRUNE_EVERY_SECONDS = 600
 
 
 def _build_now() -> Index:
@@ -55,8 +61,18 @@ def current() -> Index:
 
 
 def _catch_up() -> Index:
-    global _index
+    global _index, _polled_at
     index = _index
+    now = time.monotonic()
+    if _polled_at and now - _polled_at > kept().total_seconds() / 2:
+        # Not looked at for so long that changes it has not seen may have been pruned.
+        _polled_at = now
+        if not _rebuild_in_background():
+            _index = build()
+        return index
+    _polled_at = now
+    if now - _pruned_at > PRUNE_EVERY_SECONDS:
+        _prune_quietly(now)
     cursor, changes = read_changes(index.cursor)
     if not changes and cursor == index.cursor:
         return index
@@ -94,6 +110,36 @@ def _rebuild() -> None:
         connection.close()
 
 
+def kept() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.SEARCH_CHANGES_KEPT_MINUTES)
+
+
+def prune() -> int:
+    """Delete change-log rows older than SEARCH_CHANGES_KEPT_MINUTES (on PostgreSQL, only
+    those of transactions no reader can still be waiting for). Returns how many."""
+    from services.models import SearchChange
+
+    old = SearchChange.objects.filter(created_at__lt=timezone.now() - kept())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as db:
+            db.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            (xmin,) = db.fetchone()
+        old = old.filter(xid__lt=xmin)
+    deleted, _ = old.delete()
+    return deleted
+
+
+def _prune_quietly(now: float) -> None:
+    """Each process prunes now and then, so the log stays small without a scheduled job;
+    a failure (a busy database) is left for next time."""
+    global _pruned_at
+    _pruned_at = now
+    try:
+        prune()
+    except DatabaseError:
+        logger.warning("Pruning the search change log failed; it will be tried again.")
+
+
 def rebuild_now() -> Index:
     """Build a fresh index and use it (management commands, tests)."""
     global _index
@@ -105,9 +151,10 @@ def rebuild_now() -> Index:
 
 def forget() -> None:
     """Drop this process's index (tests start each from an empty one)."""
-    global _index
+    global _index, _polled_at, _pruned_at
     with _lock:
         _index = None
+        _polled_at = _pruned_at = time.monotonic()
 
 
 def wait_for_rebuild(timeout: float | None = None) -> None:

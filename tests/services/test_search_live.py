@@ -8,6 +8,8 @@ then check that no whole rebuild happened, that a rolled-back write never reache
 that a bulk change is rebuilt in the background while searches go on, and that an edit made
 in one process reaches every gunicorn worker's next search."""
 
+import datetime
+import io
 import subprocess
 import sys
 import time
@@ -16,8 +18,10 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
+from django.utils import timezone
 
 from services.models import (
     Location,
@@ -293,3 +297,23 @@ def _environment_of(workdir):
     from tests.engagement.test_limits_across_workers import _environment
 
     return _environment(workdir, "")
+
+
+# The change log is pruned ---------------------------------------------------------------
+
+
+def test_old_changes_are_pruned_and_recent_ones_kept(settled, settings):
+    Service.objects.filter(pk=settled.pk).update(summary="Recent.")
+    old = timezone.now() - datetime.timedelta(minutes=settings.SEARCH_CHANGES_KEPT_MINUTES + 1)
+    first = SearchChange.objects.order_by("pk").first()
+    SearchChange.objects.filter(pk=first.pk).update(created_at=old)
+    total = SearchChange.objects.count()
+
+    out = io.StringIO()
+    call_command("prune_search_changes", stdout=out)
+
+    assert "Deleted" in out.getvalue()
+    if connection.vendor == "sqlite":  # PostgreSQL keeps rows of the test's open transaction
+        assert SearchChange.objects.count() == total - 1
+        assert not SearchChange.objects.filter(pk=first.pk).exists()
+    assert names("q=harbour") == ["Harbour peer support"]
