@@ -135,9 +135,10 @@ def names(ids) -> list[str]:
     return [by_id[pk] for pk in ids]
 
 
-def page_ids(client, query: str) -> tuple[list, int]:
-    """Every result of the search page, page by page, checking the page shows them."""
-    ids, number, total = [], 1, 0
+def page_ids(client, query: str) -> tuple[list, tuple[int, int]]:
+    """Every result of the search page, page by page, checking the page shows them; and
+    its totals (all, in the national/online group)."""
+    ids, number = [], 1
     while True:
         response = client.get(f"/search/?{query}&page={number}")
         assert response.status_code == 200
@@ -146,17 +147,20 @@ def page_ids(client, query: str) -> tuple[list, int]:
         on_page = list(results.page.object_list)
         assert result_names(response.content.decode()) == [s.name for s in on_page]
         ids += [service.pk for service in on_page]
-        total = results.total
         if not results.page.has_next():
-            return ids, total
+            return ids, (results.total, results.national_total)
         number += 1
 
 
 def api_ids(client, path: str, query: str) -> tuple[list, int]:
+    body = api_body(client, path, query)
+    return [Service._meta.pk.to_python(r["id"]) for r in body["results"]], body["count"]
+
+
+def api_body(client, path: str, query: str) -> dict:
     response = client.get(f"{path}?{query}&page_size=100")
     assert response.status_code == 200, response.json()
-    body = response.json()
-    return [Service._meta.pk.to_python(r["id"]) for r in body["results"]], body["count"]
+    return response.json()
 
 
 def hsds_ids(client, path: str, query: str) -> tuple[list, int]:
@@ -185,13 +189,21 @@ def test_the_search_page_and_the_api_give_the_reference_results(client, director
     expected = reference_search(QueryDict(query))
 
     on_page, page_total = page_ids(client, query)
-    in_api, api_count = api_ids(client, "/api/v1/services/", query)
+    body = api_body(client, "/api/v1/services/", f"{query}&facets=true")
 
     assert names(on_page) == names(expected.ids)
     assert on_page == expected.ids
-    assert page_total == len(expected.ids)
-    assert in_api == expected.ids
-    assert api_count == len(expected.ids)
+    assert page_total == expected.totals
+    assert [Service._meta.pk.to_python(r["id"]) for r in body["results"]] == expected.ids
+    assert body["count"] == len(expected.ids)
+    distances = [expected.distance.get(pk) for pk in expected.ids]
+    assert [r["distance_km"] for r in body["results"]] == [
+        None if km is None else round(km, 2) for km in distances
+    ]
+    counts = {
+        name: {o["slug"]: o["count"] for o in options} for name, options in body["facets"].items()
+    }
+    assert counts == expected.facets
 
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if hsds_query(q) is not None])
