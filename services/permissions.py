@@ -1,54 +1,62 @@
 """Who may do what. Per-organisation authorisation is decided here, on the server, and used
 by the admin, the API and the staff pages alike."""
 
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.db.models import QuerySet
 
+T = TypeVar("T")
 
+
+def _remembered(anonymous: Callable[[], T]) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
+    """A question about a signed-in user, asked of the database once per request: the answer
+    is kept on the user object, which lives as long as the request. Anonymous users get
+    `anonymous()` without a query."""
+
+    def decorate(question: Callable[[Any], T]) -> Callable[[Any], T]:
+        attribute = f"_{question.__name__}_cache"
+
+        @functools.wraps(question)
+        def answer(user) -> T:
+            if not getattr(user, "is_authenticated", False):
+                return anonymous()
+            cached = getattr(user, attribute, None)
+            if cached is None:
+                cached = question(user)
+                setattr(user, attribute, cached)
+            return cached
+
+        return answer
+
+    return decorate
+
+
+@_remembered(anonymous=bool)
 def is_moderator(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    cache = getattr(user, "_is_moderator_cache", None)
-    if cache is None:
-        cache = user.groups.filter(name=settings.MODERATORS_GROUP).exists()
-        user._is_moderator_cache = cache
-    return cache
+    return user.is_superuser or user.groups.filter(name=settings.MODERATORS_GROUP).exists()
 
 
+@_remembered(anonymous=bool)
 def is_link_worker(user) -> bool:
     """A member of the "Link workers" group (they shortlist and make referrals)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cache = getattr(user, "_is_link_worker_cache", None)
-    if cache is None:
-        cache = user.groups.filter(name=settings.LINK_WORKERS_GROUP).exists()
-        user._is_link_worker_cache = cache
-    return cache
+    return user.groups.filter(name=settings.LINK_WORKERS_GROUP).exists()
 
 
-def organisation_ids_for(user) -> set:
+@_remembered(anonymous=set[uuid.UUID])
+def organisation_ids_for(user) -> set[uuid.UUID]:
     """Ids of the organisations a member belongs to (empty for anonymous users)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cache = getattr(user, "_organisation_ids_cache", None)
-    if cache is None:
-        cache = set(user.memberships.values_list("organisation_id", flat=True))
-        user._organisation_ids_cache = cache
-    return cache
+    return set(user.memberships.values_list("organisation_id", flat=True))
 
 
-def managed_organisation_ids(user) -> set:
+@_remembered(anonymous=set[uuid.UUID])
+def managed_organisation_ids(user) -> set[uuid.UUID]:
     """Organisations where the user is a manager (can add and remove editors)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cache = getattr(user, "_managed_organisation_ids_cache", None)
-    if cache is None:
-        memberships = user.memberships.filter(role="manager")
-        cache = set(memberships.values_list("organisation_id", flat=True))
-        user._managed_organisation_ids_cache = cache
-    return cache
+    memberships = user.memberships.filter(role="manager")
+    return set(memberships.values_list("organisation_id", flat=True))
 
 
 def is_member(user) -> bool:

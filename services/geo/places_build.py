@@ -16,7 +16,6 @@ district. The ``name`` column keeps the GeoNames spelling (e.g. "Saint Andrews",
 """
 
 import csv
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from services.geo.places import COLUMNS, Place
+from services.geo.postcodes import is_postcode_district
 
 MIN_POPULATION = 500
 COUNTRY_CODE = "GB"
@@ -44,7 +44,6 @@ COUNCIL_AREA_SLUGS = frozenset(
     }
 )
 # fmt: on
-POSTCODE_DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 # Same-named Scottish places in the data are all tens of km apart, so 0.05° cannot mismatch.
 DUPLICATE_MATCH_DEGREES = 0.05
 DISTRICTS_FILE = DEFAULT_OUTPUT.parent / "place_districts.csv"
@@ -110,7 +109,7 @@ def validate_known_tables() -> None:
     for label, (council, district) in _all_known_entries():
         if council not in COUNCIL_AREA_SLUGS:
             raise ValueError(f"{label}: unknown council area slug {council!r}")
-        if district and not POSTCODE_DISTRICT_RE.match(district):
+        if district and not is_postcode_district(district):
             raise ValueError(f"{label}: malformed postcode district {district!r}")
 
 

@@ -4,8 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_FULL = re.compile(r"^(?P<district>[A-Z]{1,2}[0-9][0-9A-Z]?)(?P<sector>[0-9])(?P<unit>[A-Z]{2})$")
-_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+_DISTRICT_PATTERN = r"[A-Z]{1,2}[0-9][0-9A-Z]?"
+_FULL = re.compile(rf"^(?P<district>{_DISTRICT_PATTERN})(?P<sector>[0-9])(?P<unit>[A-Z]{{2}})$")
+_DISTRICT = re.compile(rf"^{_DISTRICT_PATTERN}$")
 # Letters never used in the inward code (Royal Mail).
 _BAD_UNIT_LETTERS = set("CIKMOV")
 
@@ -23,13 +24,19 @@ def normalise_postcode(value: str) -> str | None:
     return f"{match['district']} {match['sector']}{match['unit']}"
 
 
+def is_postcode_district(value: str) -> bool:
+    """Whether `value` is written as an outward code: "PA1", "EH12", "G2" (capitals, no
+    spaces)."""
+    return bool(_DISTRICT.match(value))
+
+
 def postcode_district(value: str) -> str | None:
     """The outward code of a full postcode, or the value itself if it is a district."""
     full = normalise_postcode(value)
     if full:
         return full.split(" ")[0]
     compact = _compact(value)
-    return compact if _DISTRICT.match(compact) else None
+    return compact if is_postcode_district(compact) else None
 
 
 def validate_postcode(value: str) -> None:

@@ -12,7 +12,6 @@ search for: `services.geo.resolve.resolve_location(value)` finds exactly that pl
 The entries are built once per process from the data files and the cached area registry
 (rebuilt when the registry is); nothing is logged."""
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,11 +20,11 @@ from services.models import Postcode
 from .areanames import all_areas, area_names
 from .placenames import alternatives, island_groups, islands, islands_by_name, place_index
 from .placenames import normalise_name as normalise
+from .postcodes import is_postcode_district
 
 MAX_RESULTS = 10
 MIN_LENGTH = 2
 ISLAND_WEIGHT = 10_000
-_DISTRICT_PREFIX = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 # Shown in this order when the ranking is otherwise equal.
 KIND_ORDER = ("place", "island", "council-area", "hscp", "health-board", "district", "other")
 GENERIC_WORDS = frozenset(
@@ -170,7 +169,7 @@ def _tier(keys: tuple[str, ...], typed: str) -> int | None:
 
 def _districts(typed: str, known: dict[str, _Entry]) -> list[tuple[int, _Entry]]:
     prefix = typed.replace(" ", "").upper()
-    if not _DISTRICT_PREFIX.match(prefix):
+    if not is_postcode_district(prefix):
         return []
     from_table = (
         Postcode.objects.filter(district__startswith=prefix)

@@ -1,33 +1,15 @@
-"""Checks on the committed GeoNames-derived places file (no Django, no database)."""
+"""Checks on the committed GeoNames-derived places file (no database)."""
 
 import csv
-import re
 from pathlib import Path
 
 import pytest
 
+from services.geo.places import COLUMNS
+from services.geo.places_build import COUNCIL_AREA_SLUGS
+from services.geo.postcodes import is_postcode_district
+
 PLACES_CSV = Path(__file__).resolve().parents[2] / "services" / "data" / "scottish_places.csv"
-HEADER = [
-    "name",
-    "council_area",
-    "latitude",
-    "longitude",
-    "postcode_district",
-    "population",
-    "geonames_id",
-]
-# fmt: off
-COUNCIL_AREA_SLUGS = {
-    "aberdeen-city", "aberdeenshire", "angus", "argyll-and-bute", "city-of-edinburgh",
-    "clackmannanshire", "dumfries-and-galloway", "dundee-city", "east-ayrshire",
-    "east-dunbartonshire", "east-lothian", "east-renfrewshire", "falkirk", "fife",
-    "glasgow-city", "highland", "inverclyde", "midlothian", "moray", "na-h-eileanan-siar",
-    "north-ayrshire", "north-lanarkshire", "orkney-islands", "perth-and-kinross",
-    "renfrewshire", "scottish-borders", "shetland-islands", "south-ayrshire",
-    "south-lanarkshire", "stirling", "west-dunbartonshire", "west-lothian",
-}
-# fmt: on
-POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 
 
 def _read() -> tuple[list[str], list[dict[str, str]]]:
@@ -43,7 +25,7 @@ def rows() -> list[dict[str, str]]:
 
 
 def test_header_is_exact() -> None:
-    assert _read()[0] == HEADER
+    assert _read()[0] == list(COLUMNS)
 
 
 def test_has_at_least_600_rows(rows: list[dict[str, str]]) -> None:
@@ -67,7 +49,7 @@ def test_every_council_area_has_a_place(rows: list[dict[str, str]]) -> None:
 def test_postcode_districts_are_well_formed_or_empty(rows: list[dict[str, str]]) -> None:
     for row in rows:
         district = row["postcode_district"]
-        assert district == "" or POSTCODE_DISTRICT.match(district), row
+        assert district == "" or is_postcode_district(district), row
 
 
 def test_geonames_ids_are_unique(rows: list[dict[str, str]]) -> None:
