@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 
 from services.models import CourseRun, Schedule
 from services.permissions import is_moderator
@@ -8,6 +9,26 @@ from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
 from .times import PlainTimeField
 
+SCHEDULE_FIELDSETS = [
+    (None, {"fields": ["service", "description"]}),
+    (
+        "When",
+        {
+            "fields": [
+                "weekday",
+                "opens_at",
+                "closes_at",
+                "frequency",
+                "week_of_month",
+                "valid_from",
+                "valid_to",
+            ],
+            "description": "Times are Scottish local time.",
+        },
+    ),
+    ("Where", {"fields": ["location", "course_run"]}),
+]
+
 
 class ScheduleForm(VersionedForm):
     opens_at = PlainTimeField(label="Starts at", help_text='For example "6:30pm" or "18:30".')
@@ -15,19 +36,7 @@ class ScheduleForm(VersionedForm):
 
     class Meta:
         model = Schedule
-        fields = [
-            "service",
-            "description",
-            "weekday",
-            "opens_at",
-            "closes_at",
-            "frequency",
-            "week_of_month",
-            "valid_from",
-            "valid_to",
-            "location",
-            "course_run",
-        ]
+        fields = flatten_fieldsets(SCHEDULE_FIELDSETS)
         labels = {
             "weekday": "Day",
             "week_of_month": "Which week of the month",
@@ -68,25 +77,7 @@ class ScheduleAdmin(OrganisationScopedAdmin):
     list_display = ["when", "service", "frequency", "location", "first_session", "last_session"]
     list_select_related = ["service", "location"]
     search_fields = ["service__name", "location__name", "description"]
-    fieldsets = [
-        (None, {"fields": ["service", "description"]}),
-        (
-            "When",
-            {
-                "fields": [
-                    "weekday",
-                    "opens_at",
-                    "closes_at",
-                    "frequency",
-                    "week_of_month",
-                    "valid_from",
-                    "valid_to",
-                ],
-                "description": "Times are Scottish local time.",
-            },
-        ),
-        ("Where", {"fields": ["location", "course_run"]}),
-    ]
+    fieldsets = SCHEDULE_FIELDSETS
 
     @admin.display(description="when", ordering="weekday")
     def when(self, obj) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from services.geo.postcodes import normalise_postcode, postcode_district
 from services.models import (
+    VOCABULARIES,
     AccessibilityFeature,
     AccessRoute,
     Area,
@@ -83,14 +84,9 @@ def test_vocabularies_are_seeded_with_their_public_slugs(model, slugs):
 
 
 def test_every_vocabulary_value_has_a_plain_english_description():
-    for model in (
-        ServiceType,
-        AccessRoute,
-        LivedExperienceInvolvement,
-        Audience,
-        AccessibilityFeature,
-        DeliveryMode,
-    ):
+    for model in VOCABULARIES:
+        if model is Language:
+            continue  # a language's name says what it is
         assert not model.objects.filter(description="").exists(), model.__name__
 
 
