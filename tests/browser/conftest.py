@@ -35,6 +35,12 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chromium_installed():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed (apt-get install chromium): browser tests skipped")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -7,13 +7,6 @@ import json
 import pytest
 
 from .accessibility import axe_violations
-from .conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

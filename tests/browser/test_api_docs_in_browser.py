@@ -5,14 +5,6 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Added through the DevTools protocol, so the policy under test does not block it.

@@ -9,13 +9,6 @@ import pytest
 from django.template import loader
 
 from .accessibility import axe_violations
-from .conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
 
 pytestmark = pytest.mark.browser
 

@@ -10,14 +10,6 @@ import re
 import pytest
 
 from .accessibility import assert_accessible
-from .conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

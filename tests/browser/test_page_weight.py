@@ -4,14 +4,7 @@ figures are printed (`pytest -s`) and given in the README."""
 
 import pytest
 
-from .conftest import CHROMIUM
 from .page_weight import BUDGETS, measure, report
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,13 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from .accessibility import assert_accessible
-from .conftest import CHROMIUM, PHONE, site_context
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium not installed (apt-get install chromium): browser tests skipped",
-        allow_module_level=True,
-    )
+from .conftest import PHONE, site_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
