@@ -1,6 +1,7 @@
-"""One rule for the slug of a new row, used by the admin, the API, suggestions made into drafts
-and HSDS imports."""
+"""One rule for the slug of a new row, used by the admin, the API, suggestions made into drafts,
+HSDS imports and the demo data."""
 
+from collections.abc import Container
 from typing import cast
 
 from django.db.models import CharField, Model
@@ -21,6 +22,11 @@ def unique_slug(model: type[Model], name: str, wanted: str = "") -> str:
         str, model._meta.model_name
     )
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    return first_free(base, taken)
+
+
+def first_free(base: str, taken: Container[str]) -> str:
+    """`base`, or the first of `base`-2, `base`-3… that is not in `taken`."""
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

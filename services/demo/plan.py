@@ -23,6 +23,7 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
+from services.slugs import first_free
 
 from .details import details, texts
 from .ids import demo_uuid
@@ -309,10 +310,7 @@ class _Builder:
         return language
 
     def _unique_slug(self, name: str) -> str:
-        base = slug = slugify(name)
-        counter = 2
-        while slug in self.slugs:
-            slug, counter = f"{base}-{counter}", counter + 1
+        slug = first_free(slugify(name), self.slugs)
         self.slugs.add(slug)
         return slug
 
