@@ -274,6 +274,19 @@ def test_published_hides_inactive_services_and_unlisted_organisations():
     assert list(Service.objects.published()) == [visible]
 
 
+def test_a_service_knows_it_is_published_by_the_same_rule_as_the_queryset():
+    hidden = OrganisationFactory(is_active=False)
+    services = [
+        ServiceFactory(status=status, organisation=organisation)
+        for status in Service.Status.values
+        for organisation in (OrganisationFactory(), hidden)
+    ]
+    published = set(Service.objects.published())
+    assert {service for service in services if service.is_published()} == published
+    assert published  # some of each kind
+    assert len(published) < len(services)
+
+
 def test_needs_review_finds_never_checked_and_long_unchecked_services():
     now = timezone.now()
     fresh = ServiceFactory(last_checked_at=now - datetime.timedelta(days=10))
