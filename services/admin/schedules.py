@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 
@@ -9,7 +11,10 @@ from .base import OrganisationScopedAdmin
 from .conflicts import VersionedForm
 from .times import PlainTimeField
 
-SCHEDULE_FIELDSETS = [
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec  # django-stubs' name for fieldsets
+
+SCHEDULE_FIELDSETS: "_FieldsetSpec" = [
     (None, {"fields": ["service", "description"]}),
     (
         "When",
