@@ -25,6 +25,7 @@ import contextlib
 import datetime
 import math
 import uuid
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,8 +99,22 @@ def _as_uuid(value) -> uuid.UUID | None:
 
 
 def _start_cursor() -> Cursor:
-    """The position of the change log as the current snapshot sees it."""
-    cursor, _ = read_changes(Cursor(xmin=0) if _postgresql() else Cursor())
+    """The position of the change log as the current snapshot sees it: its last id and, on
+    PostgreSQL, the rows of transactions still open (all read again until they are done)."""
+    from services.models import SearchChange
+
+    table = connection.ops.quote_name(SearchChange._meta.db_table)
+    with connection.cursor() as db:
+        if not _postgresql():
+            db.execute(f"SELECT MAX(id) FROM {table}")
+            return Cursor(db.fetchone()[0] or 0)
+        db.execute(
+            "SELECT s.xmin, (SELECT MAX(id) FROM " + table + ") FROM "
+            "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s"
+        )
+        xmin, last = db.fetchone()
+    # Rows of transactions from xmin on that this snapshot sees are in the build: seen.
+    cursor, _changes = read_changes(Cursor(last or 0, xmin))
     return cursor
 
 
@@ -187,34 +202,38 @@ class Points:
 @dataclass(frozen=True)
 class Text:
     """Keyword postings: for each stem, the positions of the services whose text has it and
-    the weight of the heaviest field it is in. Services changed since the postings were
-    built are in `overlay` (stem -> weight each) and masked out of the postings by `dirty`."""
+    the weight of the heaviest field it is in, stored end to end (stem n's are
+    `positions[starts[n]:starts[n + 1]]`). Services changed since the postings were built
+    are in `overlay` (stem -> weight each) and masked out of the postings by `dirty`."""
 
-    stems: dict[str, int]  # stem -> index into positions/weights
-    positions: list[np.ndarray]
-    weights: list[np.ndarray]
+    stems: dict[str, int]  # stem -> its number
+    starts: np.ndarray  # int64, one more than there are stems
+    positions: np.ndarray  # int32
+    weights: np.ndarray  # uint8
     dirty: np.ndarray  # bool per service
     overlay: dict[int, dict[str, int]]
+    stem_list: list[str] = field(default_factory=list)  # the stems, for misspellings
 
     def postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.stems.get(stem)
         if found is None:
-            positions, weights = np.empty(0, np.int64), np.empty(0, np.float64)
+            positions, weights = np.empty(0, np.int32), np.empty(0, np.uint8)
         else:
-            positions, weights = self.positions[found], self.weights[found]
+            start, stop = self.starts[found], self.starts[found + 1]
+            positions, weights = self.positions[start:stop], self.weights[start:stop]
             if self.overlay:
                 keep = ~self.dirty[positions]
                 positions, weights = positions[keep], weights[keep]
         extra = [(pos, found[stem]) for pos, found in self.overlay.items() if stem in found]
         if extra:
             more_positions, more_weights = zip(*extra, strict=True)
-            positions = np.concatenate([positions, np.array(more_positions, np.int64)])
-            weights = np.concatenate([weights, np.array(more_weights, np.float64)])
+            positions = np.concatenate([positions, np.array(more_positions, np.int32)])
+            weights = np.concatenate([weights, np.array(more_weights, np.uint8)])
         return positions, weights.astype(np.float64)
 
     def vocabulary(self) -> list[str]:
-        extra = {stem for weights in self.overlay.values() for stem in weights}
-        return list(self.stems.keys() | extra)
+        extra = {stem for weights in self.overlay.values() for stem in weights} - self.stems.keys()
+        return [*self.stem_list, *extra] if extra else self.stem_list
 
 
 @dataclass(frozen=True)
@@ -492,7 +511,7 @@ ROW_ARRAYS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceRow:
     pk: uuid.UUID
     name: str
@@ -813,22 +832,29 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices) -> In
 
 
 def _postings(rows: list[ServiceRow]) -> Text:
-    by_stem: dict[str, tuple[list[int], list[int]]] = {}
+    stems: dict[str, int] = {}
+    stem_of, position_of, weight_of = array("i"), array("i"), array("B")
     for position, row in enumerate(rows):
         for stem, weight in row.document.items():
-            found = by_stem.get(stem)
-            if found is None:
-                found = by_stem[stem] = ([], [])
-            found[0].append(position)
-            found[1].append(weight)
+            number = stems.get(stem)
+            if number is None:
+                number = stems[stem] = len(stems)
+            stem_of.append(number)
+            position_of.append(position)
+            weight_of.append(weight)
         row.document = {}  # not kept: the postings hold it
-    stems = {stem: n for n, stem in enumerate(by_stem)}
+    numbers = np.frombuffer(stem_of, dtype=np.int32)
+    order = np.argsort(numbers, kind="stable")  # by stem, then position
+    starts = np.zeros(len(stems) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(numbers, minlength=len(stems)), out=starts[1:])
     return Text(
         stems=stems,
-        positions=[np.array(found[0], np.int64) for found in by_stem.values()],
-        weights=[np.array(found[1], np.float64) for found in by_stem.values()],
+        starts=starts,
+        positions=np.frombuffer(position_of, dtype=np.int32)[order],
+        weights=np.frombuffer(weight_of, dtype=np.uint8)[order],
         dirty=np.zeros(len(rows), bool),
         overlay={},
+        stem_list=list(stems),
     )
 
 

@@ -38,6 +38,8 @@ _stemmer = snowballstemmer.stemmer("english")
 
 def _fold(text: str) -> str:
     """Lower case, without accents: "Café" -> "cafe"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -49,11 +51,14 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
+    if word.isdigit():  # numbers have no word forms
+        return word
     return _stemmer.stemWord(word)
 
 
-def field_stems(text: str) -> set[str]:
-    return {stem(word) for word in words(text)}
+@functools.lru_cache(maxsize=8192)  # summaries and organisation names repeat
+def field_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in words(text))
 
 
 def document(name: str, summary: str, description: str, organisation: str) -> dict[str, int]:
