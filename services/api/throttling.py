@@ -64,7 +64,15 @@ class AnonymousReadThrottle(SharedCounterMixin, AnonRateThrottle):
 
 
 class TokenThrottle(SharedCounterMixin, UserRateThrottle):
+    """Requests made with an organisation's token. Anonymous requests are counted once, by
+    AnonymousReadThrottle, not a second time here."""
+
     scope = "api_token"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
     def get_rate(self) -> str | None:
         return getattr(settings, "API_TOKEN_THROTTLE_RATE", DEFAULT_TOKEN_RATE)
