@@ -179,6 +179,19 @@ def report(title: str, figures: list[Figures], baseline: float | None) -> str:
     return "\n".join(lines)
 
 
+def edits_effect(quiet: list[Figures], edited: list[Figures]) -> str:
+    """Searches with one edit a second against the same searches without edits."""
+    before = next((f for f in quiet if f.name == "search"), None)
+    after = next((f for f in edited if f.name == "search"), None)
+    if not before or not after or not before.per_second or not before.p99_ms:
+        return "Edits: no search figures to compare."
+    return (
+        f"Edits: searches with one edit a second ran at {after.per_second / before.per_second:.2f}"
+        f" x the req/s without edits; p99 {after.p99_ms:.0f} ms against {before.p99_ms:.0f} ms"
+        f" ({after.p99_ms / before.p99_ms:.2f} x)."
+    )
+
+
 def phase(
     server: Server, plan_path: Path, title: str, classes: list[str], users: int, seconds: int,
     prefix: Path, baseline: float | None, out: Callable[[str], None],
@@ -217,10 +230,15 @@ def run(
                 workdir / "baseline", None, out,
             )  # fmt: skip
             home = next((f.per_second for f in runs["baseline"] if f.name == "home"), None)
+        runs["quiet"] = phase(
+            server, plan_path, "Mix without edits", list(READERS), users, seconds,
+            workdir / "quiet", home, out,
+        )  # fmt: skip
         runs["mix"] = phase(
             server, plan_path, "Mix (one user is the writer)", [*READERS, "Writer"], users,
             seconds, workdir / "mix", home, out,
         )  # fmt: skip
+        out(edits_effect(runs["quiet"], runs["mix"]))
         return runs
     finally:
         if server is not None:

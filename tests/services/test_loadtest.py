@@ -107,6 +107,16 @@ def test_the_report_gives_each_kind_against_the_home_page_of_the_same_run_and_th
     assert table[3].split() == ["search", "200", "20.0", "300", "700", "900", "3", "0.20", "0.10"]
 
 
+def test_the_report_compares_searches_with_edits_against_searches_without():
+    quiet = [run.Figures("search", 400, 0, 40.0, 100, 300, 500)]
+    edited = [run.Figures("search", 360, 0, 36.0, 110, 320, 600)]
+
+    line = run.edits_effect(quiet, edited)
+
+    assert "0.90 x the req/s without edits" in line
+    assert "p99 600 ms against 500 ms (1.20 x)" in line
+
+
 def test_loadtest_refuses_too_few_users_with_a_message(db):
     with pytest.raises(CommandError, match="--users must be between 5 and 1000"):
         call_command("loadtest", users=2, seconds=5)
