@@ -15,14 +15,19 @@ def unique_slug(model: type[Model], name: str, wanted: str = "") -> str:
     """A slug for a new `model` row called `name`: `wanted` (when given) or the name made into a
     slug, cut to fit, then -2, -3… added while another row has it. A name with nothing slugify
     keeps (only punctuation, say) gives the model's name instead, e.g. "service"."""
+    base = slug_base(model, name, wanted)
+    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    return first_free(base, taken)
+
+
+def slug_base(model: type[Model], name: str, wanted: str = "") -> str:
+    """The slug `unique_slug` starts from, before any -2, -3…"""
     field = model._meta.get_field("slug")
     assert isinstance(field, CharField), "a slug field"
     assert field.max_length is not None, "a slug field has a maximum length"
-    base = slugify(wanted or name)[: field.max_length - SUFFIX_ROOM] or cast(
+    return slugify(wanted or name)[: field.max_length - SUFFIX_ROOM] or cast(
         str, model._meta.model_name
     )
-    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
-    return first_free(base, taken)
 
 
 def first_free(base: str, taken: Container[str]) -> str:

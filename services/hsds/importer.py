@@ -10,7 +10,6 @@ the same file twice changes nothing the second time. Taxonomy terms we do not kn
 reported, not guessed. An organisation already in the directory is never changed unless
 `update_organisations` is set."""
 
-import datetime
 import itertools
 import uuid
 from collections import Counter
@@ -24,12 +23,17 @@ from django.db import DatabaseError, transaction
 from services.models import Organisation, Schedule, Service, ServiceAtLocation
 from services.slugs import unique_slug
 
+from . import bulk
+from .batch import Batch, Conflict, Draft
+from .batch import upsert as batched_upsert
 from .reader import DatasetError, expand, services_of
 from .records import (
     Lookups,
     OrganisationPolicy,
     RecordError,
     ServiceRecord,
+    assured_fields,
+    last_modified,
     parse_uuid,
     quietly,
     record_history,
@@ -128,12 +132,15 @@ def import_records(
     atomic: bool = False,
     update_organisations: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    batched: bool = True,
 ) -> ImportReport:
     """Import a stream of HSDS service records. With `atomic` or `dry_run`, nothing is
     saved unless every record is valid (and never on a dry run); otherwise each chunk of
-    `chunk_size` records is committed as it is read, and bad records are left out."""
+    `chunk_size` records is committed as it is read, and bad records are left out.
+    `batched=False` saves one record at a time (the slow path `_Run.one`, for comparison)."""
     report = ImportReport(dry_run=dry_run, atomic=atomic or dry_run)
-    run = _Run(report, organisation, OrganisationPolicy(update_existing=update_organisations))
+    policy = OrganisationPolicy(update_existing=update_organisations)
+    run = _Run(report, organisation, policy, batch_size=chunk_size, batched=batched)
     stream = _until_unreadable(records, report)
     if report.atomic:
         with transaction.atomic():
@@ -155,57 +162,111 @@ def _until_unreadable(records: Iterable[dict], report: ImportReport) -> Iterator
 
 
 class _Run:
-    """One import run: the lookups read once, the ids seen so far, the report."""
+    """One import run: the lookups read once, the ids seen so far, the report.
 
-    def __init__(self, report, organisation, policy):
+    Records go through in batches (`batch.py`, written by `bulk.py`): a few queries per
+    batch. Should writing a batch fail in the database (a row someone changed meanwhile, say),
+    the batch is rolled back to its savepoint and its records go through one at a time
+    (`one`, each in its own savepoint), which reports each record's own error."""
+
+    def __init__(self, report, organisation, policy, batch_size=CHUNK_SIZE, batched=True):
         self.report, self.forced, self.policy = report, organisation, policy
         self.lookups = Lookups()
         self.seen: dict[str, int] = {}
+        self.position = 0
+        self.batch_size, self.batched = batch_size, batched
 
     def all(self, records: Iterable[dict]) -> None:
-        for raw in records:
-            self.one(raw)
+        records = iter(records)
+        while chunk := list(itertools.islice(records, self.batch_size)):
+            self.batches(chunk) if self.batched else [self.one(raw) for raw in chunk]
         self.report.organisations_left_unchanged.update(self.policy.left_unchanged)
 
-    def one(self, raw) -> None:
-        number = len(self.seen) + len(self.report.errors) + 1
+    def batches(self, raws: list) -> None:
+        while raws:
+            try:
+                with transaction.atomic():
+                    done, outcomes = self.batch(raws)
+            except DatabaseError:
+                for raw in raws:
+                    self.one(raw)
+                return
+            for raw, outcome in outcomes:
+                self._count(raw, outcome)
+            raws = raws[done:]
+
+    def batch(self, raws: list) -> tuple[int, list]:
+        """Run `raws` against one `Batch` until one would change a row an earlier one
+        changed; write them. Returns how many ran, and each one's outcome or error."""
+        records = [self._parse(raw) for raw in raws]
+        batch = Batch(raws, records, self.lookups, self.forced)
+        outcomes: list = []
+        seen: dict[str, int] = {}
+        for raw, record in zip(raws, records, strict=True):
+            number = self.position + len(outcomes) + 1
+            try:
+                self._refuse_repeats(raw, number, seen)
+                if isinstance(record, Exception):
+                    raise record
+                draft = Draft(batch)
+                outcome = batched_upsert(record, draft)
+                batch.commit(draft)
+            except Conflict:
+                break
+            except DatabaseError:
+                raise
+            except RECORD_ERRORS as error:
+                outcomes.append((raw, error))
+                continue
+            seen[record.id] = number
+            outcomes.append((raw, (record, outcome)))
+        bulk.write(batch)
+        return len(outcomes), outcomes
+
+    def _parse(self, raw) -> ServiceRecord | Exception:
         try:
-            self._refuse_repeats(raw, number)
+            return ServiceRecord(
+                raw, self.lookups, forced_organisation=self.forced, policy=self.policy
+            )
+        except RECORD_ERRORS as error:
+            return error
+
+    def _count(self, raw, outcome) -> None:
+        self.position += 1
+        if isinstance(outcome, Exception):
+            self.report.errors.append((_label(raw), _messages(outcome)))
+            return
+        record, result = outcome
+        self.report.unknown_terms.update(record.unknown)
+        self.seen[record.id] = self.position
+        setattr(self.report, result, getattr(self.report, result) + 1)
+
+    def one(self, raw) -> None:
+        try:
+            self._refuse_repeats(raw, self.position + 1)
             with transaction.atomic():
                 record = ServiceRecord(
                     raw, self.lookups, forced_organisation=self.forced, policy=self.policy
                 )
                 outcome = upsert(record)
-                self.report.unknown_terms.update(record.unknown)
         except RECORD_ERRORS as error:
-            self.report.errors.append((_label(raw), _messages(error)))
+            self._count(raw, error)
             return
-        self.seen[record.id] = number
-        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+        self._count(raw, (record, outcome))
 
-    def _refuse_repeats(self, raw, number: int) -> None:
+    def _refuse_repeats(self, raw, number: int, batch_seen: dict | None = None) -> None:
         if not isinstance(raw, dict):
             return
         try:
             service_id = str(uuid.UUID(str(raw.get("id"))))
         except ValueError:
             return
-        if service_id in self.seen:
+        first = self.seen.get(service_id) or (batch_seen or {}).get(service_id)
+        if first:
             raise RecordError(
                 f"This id appears more than once in the file (first as record "
-                f"{self.seen[service_id]}); each service must appear once."
+                f"{first}); each service must appear once."
             )
-
-
-def _assured(record: ServiceRecord, service: Service) -> dict:
-    value = record.data.get("assured_date")
-    if not value:
-        return {}
-    day = datetime.date.fromisoformat(str(value)[:10])
-    current = service.last_checked_at
-    if current is not None and current.astimezone(LONDON).date() == day:
-        return {}
-    return {"last_checked_at": datetime.datetime.combine(day, datetime.time(), tzinfo=LONDON)}
 
 
 def _links(record: ServiceRecord, service: Service) -> bool:
@@ -250,7 +311,11 @@ def upsert(record: ServiceRecord) -> str:
     organisation = record.organisation()
     if not service._state.adding and service.organisation_id != organisation.pk:
         raise RecordError("This service belongs to another organisation in the directory.")
-    fields = {"organisation_id": organisation.pk, **record.fields, **_assured(record, service)}
+    fields = {
+        "organisation_id": organisation.pk,
+        **record.fields,
+        **assured_fields(record, service),
+    }
     if service._state.adding and "slug" not in fields:
         fields["slug"] = unique_slug(Service, fields["name"])
     created = service._state.adding
@@ -262,8 +327,7 @@ def upsert(record: ServiceRecord) -> str:
         record_history(service, created=created)
     changed |= _links(record, service)
     changed |= _schedules(record, service)
-    if changed and record.data.get("last_modified"):
-        modified = datetime.datetime.fromisoformat(str(record.data["last_modified"]))
+    if changed and (modified := last_modified(record)):
         Service.objects.filter(pk=service.pk).update(updated_at=modified)
     if created:
         return "created"

@@ -203,7 +203,13 @@ class ServiceRecord:
                 found.append(row)
         return found
 
-    def organisation(self) -> Organisation:
+    def organisation(self, find=None, save=None) -> Organisation:
+        """The service's organisation: the one the import was told to use, else the one the
+        file names, created from the file when new (and changed only under the policy).
+        `find(id)` and `save(organisation, data)` default to the database; a batched import
+        passes its own (`batch.py`)."""
+        find = find or (lambda pk: Organisation.objects.filter(pk=pk).first())
+        save = save or upsert_organisation
         if self.forced_organisation is not None:
             return self.forced_organisation
         nested = self.data.get("organization") or {}
@@ -212,7 +218,7 @@ class ServiceRecord:
         organisation_id = parse_uuid(
             nested.get("id") or self.data.get("organization_id"), "The organization"
         )
-        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        organisation = find(organisation_id)
         if not nested:
             if organisation is None:
                 raise RecordError(
@@ -223,7 +229,7 @@ class ServiceRecord:
         if organisation is None or policy.update_existing or organisation_id in policy.created:
             if organisation is None:
                 policy.created.add(organisation_id)
-            return upsert_organisation(organisation or Organisation(id=organisation_id), nested)
+            return save(organisation or Organisation(id=organisation_id), nested)
         if any(getattr(organisation, name) != value
                for name, value in organisation_fields(nested).items()):  # fmt: skip
             policy.left_unchanged[organisation_id] = organisation.name
@@ -273,6 +279,24 @@ class ServiceRecord:
             except ScheduleError as error:
                 raise RecordError(f"Schedule {schedule_id}: {error}") from None
         return found
+
+
+def assured_fields(record: ServiceRecord, service: Service) -> dict:
+    """`last_checked_at` from the record's `assured_date`, when that is another day."""
+    value = record.data.get("assured_date")
+    if not value:
+        return {}
+    day = datetime.date.fromisoformat(str(value)[:10])
+    current = service.last_checked_at
+    if current is not None and current.astimezone(LONDON).date() == day:
+        return {}
+    return {"last_checked_at": datetime.datetime.combine(day, datetime.time(), tzinfo=LONDON)}
+
+
+def last_modified(record: ServiceRecord) -> datetime.datetime | None:
+    """The record's `last_modified`, which a changed service keeps as its `updated_at`."""
+    value = record.data.get("last_modified")
+    return datetime.datetime.fromisoformat(str(value)) if value else None
 
 
 def organisation_fields(data: dict) -> dict:
@@ -345,7 +369,7 @@ def set_if_changed(manager, rows) -> bool:
     return True
 
 
-def _accessibility(record: ServiceRecord, location: dict) -> list:
+def accessibility(record: ServiceRecord, location: dict) -> list:
     rows = record.lookups.rows["accessibility"]
     by_name = {row.name.lower(): row for row in rows.values()}
     found = {}
@@ -377,9 +401,21 @@ def upsert_location(record: ServiceRecord, organisation, data: dict) -> tuple[Lo
     location = Location.objects.filter(pk=location_id).first() or Location(id=location_id)
     if not location._state.adding and location.organisation_id != organisation.pk:
         raise RecordError(f"Location {location_id} belongs to another organisation.")
+    fields = location_fields(record, organisation, data, location_id)
+    created = location._state.adding
+    with quietly(location):
+        changed = save_if_changed(location, fields)
+        changed |= set_if_changed(location.accessibility, accessibility(record, data))
+    if changed:
+        record_history(location, created=created)
+    return location, changed
+
+
+def location_fields(record: ServiceRecord, organisation, data: dict, location_id: str) -> dict:
+    """The fields of an HSDS location (with its physical address) in our model's terms."""
     addresses = data.get("addresses") or [{}]
     address = next((a for a in addresses if a.get("address_type") == "physical"), addresses[0])
-    fields = {
+    return {
         "organisation_id": organisation.pk,
         "name": _text(data, "name", 200) or _text(address, "address_1", 200),
         "address_1": _text(address, "address_1", 200),
@@ -391,13 +427,6 @@ def upsert_location(record: ServiceRecord, organisation, data: dict) -> tuple[Lo
         "council_area_id": _council_area(record, data, address).pk,
         "directions": _text(data, "transportation"),
     }
-    created = location._state.adding
-    with quietly(location):
-        changed = save_if_changed(location, fields)
-        changed |= set_if_changed(location.accessibility, _accessibility(record, data))
-    if changed:
-        record_history(location, created=created)
-    return location, changed
 
 
 def _coordinate(value, location_id: str):
