@@ -64,13 +64,31 @@ else:
 
 
 def post_worker_init(worker) -> None:
-    from django.db import DatabaseError
+    """Build the search index before taking requests. The build runs in a thread while this
+    one tells the master the worker is alive: at 100 000 services a build on a busy machine
+    can take longer than the master's `timeout`, and a worker that says nothing is killed."""
+    import threading
 
-    from services.search import live as search_index
+    from django.db import DatabaseError, connection
 
-    try:
-        search_index.current()
-    except DatabaseError:  # not migrated yet, or down: the first search builds it instead
+    from services.search import live
+
+    failed: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            live.current()
+        except DatabaseError as error:  # not migrated yet, or down: the first search builds
+            failed.append(error)
+        finally:
+            connection.close()
+
+    builder = threading.Thread(target=build, name="search-index-build", daemon=True)
+    builder.start()
+    while builder.is_alive():
+        worker.notify()
+        builder.join(1)
+    if failed:
         logger.warning("Search index not built at start-up: the database is not ready.")
 
 
