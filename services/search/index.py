@@ -22,6 +22,7 @@ query for all of them) and narrow the index's results to the ids it returns.
 
 import bisect
 import contextlib
+import ctypes
 import datetime
 import math
 import uuid
@@ -190,12 +191,16 @@ class Points:
         return Points(*(getattr(self, name)[keep] for name in self.__dataclass_fields__))
 
     def plus(self, service: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> "Points":
+        """With more points, each inserted in latitude order (no re-sort of the others)."""
         if not len(service):
             return self
-        return Points.of(
-            np.concatenate([self.service, service]),
-            np.concatenate([self.lat, lat]),
-            np.concatenate([self.lon, lon]),
+        added = Points.of(service, lat, lon)
+        at = np.searchsorted(self.lat, added.lat, side="right")
+        return Points(
+            *(
+                np.insert(getattr(self, name), at, getattr(added, name))
+                for name in self.__dataclass_fields__
+            )
         )
 
 
@@ -651,7 +656,7 @@ def _published_sql(only: list | None) -> tuple[str, list]:
     return queryset.values("pk").query.sql_with_params()
 
 
-def _row(values: Sequence) -> ServiceRow:
+def _row(values: Sequence, postings: "PostingsBuilder | None" = None) -> ServiceRow:
     from services.models import Service
     from services.models.listings import is_free, restricted_through, takes_referrals
 
@@ -659,6 +664,10 @@ def _row(values: Sequence) -> ServiceRow:
         :11
     ]
     summary, description, organisation = values[11:14]
+    document = keyword.document(name, summary or "", description or "", organisation or "")
+    if postings is not None:  # a whole build: straight into the postings, not kept per row
+        postings.add(document)
+        document = {}
     return ServiceRow(
         pk=Service._meta.pk.to_python(pk),
         name=name,
@@ -670,27 +679,34 @@ def _row(values: Sequence) -> ServiceRow:
         max_age=math.nan if max_age is None else float(max_age),
         restricted_through=restricted_through(intake, _as_date(until)),
         takes_referrals=takes_referrals(accepts, email),
-        document=keyword.document(name, summary or "", description or "", organisation or ""),
+        document=document,
     )
 
 
-def read_services(wholes: dict, only: list | None = None) -> list[ServiceRow]:
+def read_services(
+    wholes: dict, only: list | None = None, postings: "PostingsBuilder | None" = None
+) -> list[ServiceRow]:
     """Published services (all, or those of `only`) with everything the index holds of them,
     in (name, id) order. Term ids are read through the vocabulary tables: for the whole
-    directory packed into a few integer columns a service, for a few services row by row."""
+    directory packed into a few integer columns a service, for a few services row by row.
+    With `postings` (a whole build), each service's words go there as it is read."""
     from services.models import Service, ServiceAtLocation
 
     quote = connection.ops.quote_name
     select, source = _service_columns()
     published, params = _published_sql(only)
     pk = f"s.{quote(Service._meta.pk.column)}"
+    name = f"s.{quote(Service._meta.get_field('name').column)}"
+    if _postgresql():
+        name += ' COLLATE "C"'  # code-point order, as Python compares strings
+    rows = []
     with connection.cursor() as db:
         db.execute(
-            f"SELECT {select} FROM {source} WHERE {pk} IN ({published}) "
-            f"ORDER BY s.{quote(Service._meta.get_field('name').column)}, {pk}",
+            f"SELECT {select} FROM {source} WHERE {pk} IN ({published}) ORDER BY {name}, {pk}",
             params,
         )
-        rows = [_row(values) for values in db.fetchall()]
+        while chunk := db.fetchmany(5000):
+            rows.extend(_row(values, postings) for values in chunk)
     by_raw = {row.pk: row for row in rows}
     ids = list(by_raw)
     if not ids:
@@ -770,14 +786,29 @@ def build() -> Index:
         cursor = _start_cursor()
         all_terms = _terms()
         wholes = _area_wholes()
-        rows = read_services(wholes)
-        rows.sort(key=lambda row: (row.name, row.pk.int))  # Python's order, whatever the collation
+        postings = PostingsBuilder()
+        rows = read_services(wholes, postings=postings)
+        keys = [(row.name, row.pk.int) for row in rows]
+        if keys != sorted(keys):  # the database's order is not Python's: put it right
+            order = sorted(range(len(rows)), key=keys.__getitem__)
+            rows = [rows[n] for n in order]
+            postings.reorder(order)
+        del keys
         ids_uuid = [row.pk for row in rows]
         matrices = _packed_terms(all_terms, ids_uuid)
-    return _assemble(cursor, all_terms, wholes, rows, matrices)
+    index = _assemble(cursor, all_terms, wholes, rows, matrices, postings.text(len(rows)))
+    del rows, matrices, postings
+    _give_back_memory()
+    return index
 
 
-def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices) -> Index:
+def _give_back_memory() -> None:
+    """Return the build's freed memory to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text) -> Index:
     ids = [row.pk.int for row in rows]
     positions = {pk: n for n, pk in enumerate(ids)}
     size = len(rows)
@@ -827,35 +858,51 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices) -> In
         covers_any=array("covers_any", bool),
         councils=councils,
         area_wholes=wholes,
-        text=_postings(rows),
+        text=text,
     )
 
 
-def _postings(rows: list[ServiceRow]) -> Text:
-    stems: dict[str, int] = {}
-    stem_of, position_of, weight_of = array("i"), array("i"), array("B")
-    for position, row in enumerate(rows):
-        for stem, weight in row.document.items():
+class PostingsBuilder:
+    """Collects each service's stems and weights, in the order services are read, into flat
+    arrays (a few bytes a posting, no object per service), then sorts them by stem."""
+
+    def __init__(self) -> None:
+        self.stems: dict[str, int] = {}
+        self.stem_of, self.position_of, self.weight_of = array("i"), array("i"), array("B")
+        self.count = 0
+
+    def add(self, document: dict[str, int]) -> None:
+        stems, position = self.stems, self.count
+        for stem, weight in document.items():
             number = stems.get(stem)
             if number is None:
                 number = stems[stem] = len(stems)
-            stem_of.append(number)
-            position_of.append(position)
-            weight_of.append(weight)
-        row.document = {}  # not kept: the postings hold it
-    numbers = np.frombuffer(stem_of, dtype=np.int32)
-    order = np.argsort(numbers, kind="stable")  # by stem, then position
-    starts = np.zeros(len(stems) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(numbers, minlength=len(stems)), out=starts[1:])
-    return Text(
-        stems=stems,
-        starts=starts,
-        positions=np.frombuffer(position_of, dtype=np.int32)[order],
-        weights=np.frombuffer(weight_of, dtype=np.uint8)[order],
-        dirty=np.zeros(len(rows), bool),
-        overlay={},
-        stem_list=list(stems),
-    )
+            self.stem_of.append(number)
+            self.position_of.append(position)
+            self.weight_of.append(weight)
+        self.count += 1
+
+    def reorder(self, order: list[int]) -> None:
+        """Services were reordered: row n is now the one read at order[n]."""
+        new_position = np.empty(len(order), dtype=np.int32)
+        new_position[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+        moved = new_position[np.frombuffer(self.position_of, dtype=np.int32)]
+        self.position_of = array("i", moved.tobytes())
+
+    def text(self, size: int) -> Text:
+        numbers = np.frombuffer(self.stem_of, dtype=np.int32)
+        order = np.argsort(numbers, kind="stable")  # by stem, then position
+        starts = np.zeros(len(self.stems) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(numbers, minlength=len(self.stems)), out=starts[1:])
+        return Text(
+            stems=self.stems,
+            starts=starts,
+            positions=np.frombuffer(self.position_of, dtype=np.int32)[order],
+            weights=np.frombuffer(self.weight_of, dtype=np.uint8)[order],
+            dirty=np.zeros(size, bool),
+            overlay={},
+            stem_list=list(self.stems),
+        )
 
 
 # Searching -------------------------------------------------------------------------------

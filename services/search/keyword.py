@@ -49,14 +49,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_fold(text or ""))
 
 
-@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     if word.isdigit():  # numbers have no word forms
         return word
+    return _stem(word)
+
+
+@functools.lru_cache(maxsize=32_768)
+def _stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-@functools.lru_cache(maxsize=8192)  # summaries and organisation names repeat
+@functools.lru_cache(maxsize=1024)  # summaries and organisation names repeat
 def field_stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in words(text))
 
