@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from services.models import Organisation, Schedule, Service, ServiceAtLocation
+from services.models import Location, Organisation, Schedule, Service, ServiceAtLocation
 from services.slugs import unique_slug
 
 from . import bulk
@@ -34,6 +34,7 @@ from .records import (
     ServiceRecord,
     assured_fields,
     last_modified,
+    missing_location,
     parse_uuid,
     quietly,
     record_history,
@@ -280,6 +281,8 @@ def _links(record: ServiceRecord, service: Service) -> bool:
             location_id = location.pk
         else:
             location_id = uuid.UUID(parse_uuid(link_data.get("location_id"), "A location"))
+            if not Location.objects.filter(pk=location_id).exists():
+                raise missing_location(location_id)
         link_id = str(link_data.get("id"))
         link = ServiceAtLocation.objects.filter(pk=link_id).first() or ServiceAtLocation(id=link_id)
         if not link._state.adding and link.service_id != service.pk:

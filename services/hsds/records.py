@@ -299,6 +299,12 @@ def last_modified(record: ServiceRecord) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(str(value)) if value else None
 
 
+def missing_location(location_id) -> RecordError:
+    """A service at a location that names neither a location in the file nor one in the
+    directory."""
+    return RecordError(f"Location {location_id} is not in the file or the directory.")
+
+
 def organisation_fields(data: dict) -> dict:
     identifiers = [i for i in data.get("organization_identifiers") or []
                    if i.get("identifier_scheme") == CHARITY_SCHEME]  # fmt: skip
