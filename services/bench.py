@@ -12,8 +12,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import connection, transaction
+from django.db.models import ManyToManyField, Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -142,7 +144,7 @@ def _link(services, locations, rng: random.Random) -> None:
 
 
 def _classify(services, rng: random.Random) -> None:
-    plan = [
+    plan: list[tuple[ManyToManyField, list, int]] = [
         (Service.types.field, list(ServiceType.objects.values_list("pk", flat=True)), 2),
         (Service.access_routes.field, list(AccessRoute.objects.values_list("pk", flat=True)), 2),
         (
@@ -156,7 +158,8 @@ def _classify(services, rng: random.Random) -> None:
     for field, choices, k in plan:
         for batch in _batched(services):
             rows = _through_rows(field, batch, rng, choices, k)
-            field.remote_field.through.objects.bulk_create(rows, ignore_conflicts=True)
+            through = cast(type[Model], field.remote_field.through)
+            through._default_manager.bulk_create(rows, ignore_conflicts=True)
 
 
 def load(services: int, locations: int, out: Callable[[str], None]) -> None:

@@ -26,12 +26,9 @@ class NearestSupport:
 
 
 def _searched_point(filterset: ServiceFilterSet) -> tuple[float, float]:
-    """(lat, lon) of the searched place: a grouped search, the only kind asked, has one."""
-    place = filterset.location
-    assert place is not None, "a grouped search has a place"
-    assert place.lat is not None, "a grouped search has a place"
-    assert place.lon is not None, "a grouped search has a place"
-    return place.lat, place.lon
+    point = filterset.point
+    assert point is not None, "a grouped search, the only kind asked, has a point"
+    return point
 
 
 def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:

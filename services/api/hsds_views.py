@@ -112,7 +112,7 @@ class HSDSView(ConditionalGetMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def page(self, queryset, to_hsds) -> Response:
-        records = self.paginate_queryset(queryset)
+        records = self.paginate_queryset(queryset) or []
         return self.get_paginated_response([to_hsds(record) for record in records])
 
 

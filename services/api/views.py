@@ -1,5 +1,8 @@
 """`/api/v1/`: the directory for anyone to read, and organisation tokens to write."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import transaction
 from django.db.models import Max, Prefetch, Q
 from django.http import JsonResponse
@@ -12,9 +15,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from services.hsds.taxonomy import BY_KEY as TAXONOMIES
@@ -33,6 +41,9 @@ from services.search.filterset import Sort
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 from .authentication import OrganisationTokenAuthentication
+
+if TYPE_CHECKING:
+    from rest_framework.generics import BaseFilterProtocol  # only in the stubs
 from .caching import ConditionalGetMixin
 from .pagination import DirectoryPagination, ServiceSearchPagination
 from .params import SERVICE_LIST_PARAMETERS, facet_data, location_data, service_search
@@ -84,18 +95,21 @@ IF_MATCH = OpenApiParameter(
 
 
 class DirectoryAPIView(ConditionalGetMixin):
-    authentication_classes = [OrganisationTokenAuthentication]
-    throttle_classes = [AnonymousReadThrottle, TokenThrottle]
-    pagination_class = DirectoryPagination
-    filter_backends: list = []
+    # Typed as DRF's own views declare them, so that the views mixing this in agree.
+    authentication_classes: Sequence[type[BaseAuthentication]] = [OrganisationTokenAuthentication]
+    throttle_classes: Sequence[type[BaseThrottle]] = [AnonymousReadThrottle, TokenThrottle]
+    pagination_class: type[BasePagination] | None = DirectoryPagination
+    filter_backends: "Sequence[type[BaseFilterBackend | BaseFilterProtocol[Any]]]" = []
     last_modified = None
 
     def get_last_modified(self, response):
         return self.last_modified
 
     def get_serializer_context(self) -> dict:
-        token = token_of(self.request)
-        return {**super().get_serializer_context(), "organisation": token and token.organisation}
+        view = cast(GenericAPIView, super())  # mixed into DRF views (their request, context)
+        token = token_of(cast(GenericAPIView, self).request)
+        context = view.get_serializer_context()
+        return {**context, "organisation": token and token.organisation}
 
     def newest(self, records) -> None:
         self.last_modified = max((record.updated_at for record in records), default=None)

@@ -300,6 +300,11 @@ class Service(models.Model):
         ],
     )
     objects = ServiceQuerySet.as_manager()
+    # Set on the services of a page of search results (services.search.index.Hits.page).
+    listing_is_stale: bool
+    in_national_group: bool
+    distance_km: float | None
+    search_rank: float
 
     # The history note when someone confirms a listing is still correct.
     CHECKED_REASON = "Marked as checked"

@@ -20,7 +20,9 @@ suggestions, or ambiguous with choices).
 """
 
 import datetime
+from collections.abc import Iterator
 from functools import cached_property
+from typing import overload
 
 import django_filters
 from django import forms
@@ -327,6 +329,16 @@ class ServiceFilterSet(django_filters.FilterSet):
         return bool(self.location and self.location.found)
 
     @property
+    def point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the place searched near, when one was found."""
+        location = self.location
+        if not self.is_grouped or location is None:
+            return None
+        if location.lat is None or location.lon is None:
+            return None
+        return location.lat, location.lon
+
+    @property
     def search_radius_km(self) -> float:
         """The radius asked for; else, for an island, one that covers it; else the default."""
         asked = self._radius_km or self._data.get("radius_km")
@@ -385,6 +397,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         sort = self._sort()
         if sql_filters or self._narrowed or self._near_area:
             queryset = self.queryset
+            assert queryset is not None, "set in __init__"
             for name, value in sql_filters.items():
                 queryset = self.filters[name].filter(queryset, value)
             if self._near_area:
@@ -404,12 +417,8 @@ class ServiceFilterSet(django_filters.FilterSet):
             accepting=data.get("accepting") is True,
             takes_referrals=data.get("takes_referrals") is True,
             include_national=self._include_national,
-            point=(
-                (self.location.lat, self.location.lon, self.search_radius_km)
-                if self.is_grouped
-                else None
-            ),
-            council_area=self.location.council_area if self.is_grouped else None,
+            point=(*self.point, self.search_radius_km) if self.point else None,
+            council_area=self.location.council_area if self.location and self.point else None,
             only_ids=only_ids,
             words=self.words,
             facet_relations=[VOCABULARY_PARAMETERS[name][0] for name in FACET_PARAMETERS],
@@ -469,7 +478,16 @@ class ResultList:
     def count(self) -> int:
         return self.hits.total
 
-    def __getitem__(self, key):
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self[0 : self.hits.total])
+
+    @overload
+    def __getitem__(self, key: int) -> Service: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Service]: ...
+
+    def __getitem__(self, key: int | slice) -> Service | list[Service]:
         if isinstance(key, slice):
             return self.hits.page(key, self.prepare, self.relations)
         page = self.hits.page(

@@ -30,9 +30,10 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
 from services.search import keyword
@@ -162,10 +163,11 @@ class Terms:
 
     def any_of(self, term_ids: Iterable[int], rows: np.ndarray) -> np.ndarray:
         """For the services at `rows`: whether each has any of `term_ids`."""
-        wanted = [self.columns[pk] for pk in term_ids if pk in self.columns]
-        if not wanted:
+        wanted = np.array([self.columns[pk] for pk in term_ids if pk in self.columns], np.int64)
+        if not len(wanted):
             return np.zeros(len(rows), dtype=bool)
-        return self.matrix[np.ix_(rows, wanted)].any(axis=1)
+        found: np.ndarray = self.matrix[np.ix_(rows, wanted)].any(axis=1)
+        return found
 
 
 @dataclass(frozen=True)
@@ -462,7 +464,7 @@ class Index:
         points = self.points.without(changed).plus(
             np.array(new_service, np.int64), np.array(new_lat), np.array(new_lon)
         )
-        return replace(
+        changed_index = replace(
             self,
             ids=ids,
             positions=positions,
@@ -471,8 +473,10 @@ class Index:
             terms=terms,
             points=points,
             text=replace(self.text, dirty=dirty, overlay=overlay),
-            **arrays,
         )
+        for name, values in arrays.items():  # the copied arrays (replace() checks no types)
+            object.__setattr__(changed_index, name, values)
+        return changed_index
 
 
 def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
@@ -486,15 +490,16 @@ def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
 def _rank_between(names: list, key: tuple, ranks: np.ndarray, positions: dict) -> float:
     """A name rank for `key` (already in `names`) between its neighbours' ranks."""
     at = bisect.bisect_left(names, key)
-    before = ranks[positions[names[at - 1][1]]] if at > 0 else None
-    after = ranks[positions[names[at + 1][1]]] if at + 1 < len(names) else None
+    before: float | None = float(ranks[positions[names[at - 1][1]]]) if at > 0 else None
+    after: float | None = float(ranks[positions[names[at + 1][1]]]) if at + 1 < len(names) else None
     if before is None and after is None:
         return 0.0
     if before is None:
-        return float(after) - 1.0
+        assert after is not None
+        return after - 1.0
     if after is None:
-        return float(before) + 1.0
-    return (float(before) + float(after)) / 2
+        return before + 1.0
+    return (before + after) / 2
 
 
 # Reading the database -----------------------------------------------------------------------
@@ -535,15 +540,30 @@ class ServiceRow:
     document: dict[str, int] = field(default_factory=dict)
 
 
+def _m2m(relation: str) -> "models.ManyToManyField[Any, Any]":
+    from services.models import Service
+
+    return cast("models.ManyToManyField[Any, Any]", Service._meta.get_field(relation))
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """A concrete field's column, quoted."""
+    field_ = cast("models.Field[Any, Any]", model._meta.get_field(name))
+    return connection.ops.quote_name(cast(str, field_.column))
+
+
+def _pk(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(cast(str, model._meta.pk.column))
+
+
 def _terms() -> dict[str, list]:
     """Every term of each relation, in display order (as `attach_vocabularies` orders)."""
     from services.models import Service
 
+    del Service
     return {
         relation: list(
-            Service._meta.get_field(relation).related_model.objects.order_by(
-                "position", "name", "pk"
-            )
+            _m2m(relation).related_model._default_manager.all().order_by("position", "name", "pk")
         )
         for relation in VOCABULARY_RELATIONS
     }
@@ -570,11 +590,12 @@ def _packed_terms_sql(relation: str, term_ids: list[int], alias: str) -> tuple[s
     term n of `term_ids` is bit n % BITS_PER_COLUMN of column n // BITS_PER_COLUMN."""
     from services.models import Service
 
+    del Service
     quote = connection.ops.quote_name
-    relation_field = Service._meta.get_field(relation)
-    through = relation_field.remote_field.through._meta
-    service_column = quote(through.get_field(relation_field.m2m_field_name()).column)
-    term_column = quote(through.get_field(relation_field.m2m_reverse_field_name()).column)
+    relation_field = _m2m(relation)
+    through = cast(type[models.Model], relation_field.remote_field.through)
+    service_column = _column(through, relation_field.m2m_field_name())
+    term_column = _column(through, relation_field.m2m_reverse_field_name())
     sums, names = [], []
     for column, start in enumerate(range(0, max(len(term_ids), 1), BITS_PER_COLUMN)):
         chunk = term_ids[start : start + BITS_PER_COLUMN]
@@ -585,7 +606,7 @@ def _packed_terms_sql(relation: str, term_ids: list[int], alias: str) -> tuple[s
         names.append(f"{alias}.{name}")
     sql = (
         f"SELECT {service_column} AS service_id, {', '.join(sums)} "
-        f"FROM {quote(through.db_table)} GROUP BY {service_column}"
+        f"FROM {quote(through._meta.db_table)} GROUP BY {service_column}"
     )
     return sql, names
 
@@ -623,31 +644,30 @@ def _service_columns() -> tuple[str, str]:
     from services.models import Organisation, Service
 
     quote = connection.ops.quote_name
-    meta = Service._meta
 
     def column(name: str) -> str:
-        return f"s.{quote(meta.get_field(name).column)}"
+        return f"s.{_column(Service, name)}"
 
     checked = column("last_checked_at")
     if _postgresql():
         checked = f"EXTRACT(EPOCH FROM {checked})"
     organisation = Organisation._meta
     select = (
-        f"s.{quote(meta.pk.column)}, {column('name')}, {checked}, {column('is_national')}, "
+        f"s.{_pk(Service)}, {column('name')}, {checked}, {column('is_national')}, "
         f"{column('cost')}, {column('min_age')}, {column('max_age')}, "
         f"{column('intake_status')}, {column('intake_status_until')}, "
         f"{column('accepts_referrals')}, {column('referral_email')}, "
         f"{column('summary')}, {column('description')}, "
-        f"o.{quote(organisation.get_field('name').column)}"
+        f"o.{_column(Organisation, 'name')}"
     )
     source = (
-        f"{quote(meta.db_table)} s JOIN {quote(organisation.db_table)} o "
-        f"ON o.{quote(organisation.pk.column)} = {column('organisation')}"
+        f"{quote(Service._meta.db_table)} s JOIN {quote(organisation.db_table)} o "
+        f"ON o.{_pk(Organisation)} = {column('organisation')}"
     )
     return select, source
 
 
-def _published_sql(only: list | None) -> tuple[str, list]:
+def _published_sql(only: list | None) -> tuple[str, tuple]:
     from services.models import Service
 
     queryset = Service.objects.published().order_by()
@@ -692,14 +712,13 @@ def read_services(
     With `postings` (a whole build), each service's words go there as it is read."""
     from services.models import Service, ServiceAtLocation
 
-    quote = connection.ops.quote_name
     select, source = _service_columns()
     published, params = _published_sql(only)
-    pk = f"s.{quote(Service._meta.pk.column)}"
-    name = f"s.{quote(Service._meta.get_field('name').column)}"
+    pk = f"s.{_pk(Service)}"
+    name = f"s.{_column(Service, 'name')}"
     if _postgresql():
         name += ' COLLATE "C"'  # code-point order, as Python compares strings
-    rows = []
+    rows: list[ServiceRow] = []
     with connection.cursor() as db:
         db.execute(
             f"SELECT {select} FROM {source} WHERE {pk} IN ({published}) ORDER BY {name}, {pk}",
@@ -717,11 +736,11 @@ def read_services(
         return queryset.filter(service_id__in=ids) if narrowed else queryset
 
     for relation in VOCABULARY_RELATIONS:
-        field_ = Service._meta.get_field(relation)
-        through = field_.remote_field.through
+        field_ = _m2m(relation)
+        through = cast(type[models.Model], field_.remote_field.through)
         target = f"{field_.m2m_reverse_field_name()}_id"
         if narrowed:  # the whole directory's terms are read packed (`_packed_terms`)
-            pairs = of_these(through.objects.all()).values_list("service_id", target)
+            pairs = of_these(through._default_manager.all()).values_list("service_id", target)
             for service_id, term_id in pairs.iterator(chunk_size=10_000):
                 if service_id in by_raw:
                     by_raw[service_id].terms.setdefault(relation, []).append(term_id)
@@ -748,7 +767,7 @@ def _packed_terms(all_terms: dict[str, list], ids: list) -> dict[str, np.ndarray
     from services.models import Service
 
     quote = connection.ops.quote_name
-    pk = quote(Service._meta.pk.column)
+    pk = _pk(Service)
     joins, packed, term_ids = [], {}, {}
     for number, (relation, terms) in enumerate(all_terms.items()):
         term_ids[relation] = [term.pk for term in terms]
@@ -975,7 +994,7 @@ class Hits:
             if service is None:  # gone since the index was checked, moments ago
                 continue
             service.listing_is_stale = bool(self.stale[n])
-            if self.is_grouped:
+            if self.is_grouped and self.distance is not None:
                 service.in_national_group = bool(self.in_group[n])
                 distance = self.distance[n]
                 service.distance_km = None if np.isnan(distance) else float(distance)

@@ -39,9 +39,10 @@ PRUNE_EVERY_SECONDS = 600
 def _build_now() -> Index:
     global _index
     with _lock:
-        if _index is None:
-            _index = build()
-        return _index
+        index = _index
+        if index is None:
+            index = _index = build()
+        return index
 
 
 def current() -> Index:
@@ -63,6 +64,7 @@ def current() -> Index:
 def _catch_up() -> Index:
     global _index, _polled_at
     index = _index
+    assert index is not None, "built by current()"
     now = time.monotonic()
     if _polled_at and now - _polled_at > kept().total_seconds() / 2:
         # Not looked at for so long that changes it has not seen may have been pruned.
@@ -79,10 +81,10 @@ def _catch_up() -> Index:
     services = {change for change in changes if change is not None}
     if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
         return index
-    _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
-    if _index.changes_applied > OVERLAY_LIMIT:
+    index = _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
+    if index.changes_applied > OVERLAY_LIMIT:
         _rebuild_in_background()
-    return _index
+    return index
 
 
 def _rebuild_in_background() -> bool:

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Case, Q, Subquery, When
 from django.utils import timezone
 
 from services.geo.distance import bounding_box, distance_km_expression
+from services.models.vocabularies import Vocabulary
 from services.vocabulary_loader import registry
 
 LONDON = ZoneInfo("Europe/London")
@@ -164,7 +165,7 @@ class FacetOption:
     selected: bool
 
 
-def facet_options(vocabularies: dict[str, type[models.Model]]) -> dict[str, list[tuple]]:
+def facet_options(vocabularies: dict[str, type[Vocabulary]]) -> dict[str, list[tuple]]:
     """{parameter: [(slug, name), …]} for every option of the vocabularies, from the cached
     vocabulary registry (no query when it is warm)."""
     terms = registry()

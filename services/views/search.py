@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from engagement.insight import record_search
 from services.geo.resolve import LocationKind
-from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Weekday
+from services.models import WEEKDAY_SLUGS, AccessibilityFeature, Language, Service, Weekday
 from services.nearest import NearestSupport, nearest_in_person
 from services.search import sql as search_core
 from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
@@ -21,7 +21,7 @@ from .display import CARD_RELATIONS, PAGE_SIZE, Card, cards, stale_period, with_
 
 # Distances are as the crow flies: in everyday words, roughly what each means on the ground
 # (by road, or across water, it can be much further; the page says so).
-RADIUS_CHOICES = {
+RADIUS_CHOICES: dict[float, str] = {
     1: "about a 15-minute walk",
     2: "about a 30-minute walk",
     5: "a short bus ride",
@@ -62,7 +62,7 @@ SWITCHES = {
 def url_with(params: QueryDict, **changes) -> str:
     """`?…` for these parameters with some replaced in place (None removes one), always on
     page 1, so links read like the address they came from."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, values in params.lists():
         if name == "page":
             continue
@@ -144,7 +144,7 @@ def results(filterset: ServiceFilterSet, page_number) -> Results:
     found = filterset.results(
         lambda queryset: with_card_data(queryset, vocabularies=False), CARD_RELATIONS
     )
-    paginator = Paginator(found, PAGE_SIZE)
+    paginator: Paginator[Service] = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(page_number)
     page_cards = cards(page.object_list)
     return Results(
@@ -166,7 +166,7 @@ def _record(filterset: ServiceFilterSet, total: int) -> None:
         counted[name] = [getattr(value, "slug", value) for value in values]
     location = filterset.location
     record_search(
-        council_area_slug=location.council_area if filterset.is_grouped else None,
+        council_area_slug=location.council_area if location and filterset.is_grouped else None,
         filters={name: values for name, values in counted.items() if values},
         result_count=total,
     )
@@ -250,7 +250,7 @@ def _summary(filterset: ServiceFilterSet, data: dict) -> list[str]:
     if data.get("near"):
         parts = [data["near"]]
     else:
-        parts = [location.label if filterset.is_grouped else "All of Scotland"]
+        parts = [location.label if location and filterset.is_grouped else "All of Scotland"]
     if filterset.is_grouped:
         parts.append(f"within {filterset.search_radius_km:g} km")
     if data.get("q"):
