@@ -20,6 +20,8 @@ def choices_of(model, name: str) -> list:
     return model._meta.get_field(name).choices
 
 
+EMAIL_INVALID = "Enter an email address in the correct format, like name@example.com"
+
 CONSENT_WORDING = (
     "The person has agreed that I can share the details I am about to give with {service}, "
     "run by {organisation}, so that they can contact them about this referral."
@@ -174,7 +176,7 @@ class EmailListForm(SubmissionKeyMixin, HoneypotMixin):
         help_text="We send the link once, then delete the address.",
         error_messages={
             "required": "Enter an email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "invalid": EMAIL_INVALID,
         },
     )
 
@@ -214,9 +216,7 @@ class ProblemReportForm(SubmissionKeyMixin, RateLimitedForm):
         **limits(ProblemReport, "reporter_email"),
         required=False,
         help_text="Only if you would like us to tell you when it is fixed.",
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
+        error_messages={"invalid": EMAIL_INVALID},
     )
 
 
