@@ -9,7 +9,9 @@ rebuild: one happens only when a process starts (before its first request, in gu
 searches go on with the index they have.
 
 Inside a transaction (a request that wrote, a test), the changes are applied to a copy used
-by that search only: a rolled-back write must never reach the process's index.
+by that search only: a rolled-back write must never reach the process's index. Otherwise the
+changes and the rows they name are read in one snapshot (a REPEATABLE READ transaction on
+PostgreSQL, a deferred read transaction on SQLite), as a whole build is.
 """
 
 import datetime
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from services.search.index import OVERLAY_LIMIT, Index, build, read_changes
+from services.search.index import OVERLAY_LIMIT, Index, build, consistent_read, read_changes
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,9 @@ def _catch_up() -> Index:
     services = {change for change in changes if change is not None}
     if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
         return index
-    index = _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
+    with consistent_read():  # the changes and the rows they name, from one snapshot
+        cursor, changes = read_changes(index.cursor)
+        index = _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
     if index.changes_applied > OVERLAY_LIMIT:
         _rebuild_in_background()
     return index
