@@ -85,12 +85,12 @@ class ServiceQuerySet(models.QuerySet):
     def near(self, lat: float, lon: float, km: float) -> "ServiceQuerySet":
         """Services with a location within `km` km of (lat, lon), annotated with
         `distance_km` to their nearest location."""
-        from services.search import near_filter, with_distance
+        from services.search.sql import near_filter, with_distance
 
         return with_distance(near_filter(self, lat, lon, km), lat, lon, km)
 
     def in_areas(self, areas) -> "ServiceQuerySet":
         """Services serving any of these council areas or health boards (and national ones)."""
-        from services.search import in_areas_q
+        from services.search.sql import in_areas_q
 
         return self.filter(in_areas_q(list(areas)))
