@@ -557,7 +557,7 @@ def _pk(model: type[models.Model]) -> str:
 
 
 def _terms() -> dict[str, list]:
-    """Every term of each relation, in display order (as `attach_vocabularies` orders)."""
+    """Every term of each relation, in display order (position, then name)."""
     from services.models import Service
 
     del Service

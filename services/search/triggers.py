@@ -13,16 +13,9 @@ What is watched (`WATCHED` below is the list the tests check against the index):
 - vocabularies and areas: a row with no service (the vocabulary changed).
 """
 
-SERVICE_RELATIONS = (
-    "types",
-    "access_routes",
-    "lived_experience",
-    "audiences",
-    "delivery_modes",
-    "languages",
-    "areas",
-    "locations",
-)
+from services.vocabulary_loader import VOCABULARY_RELATIONS
+
+SERVICE_RELATIONS = (*VOCABULARY_RELATIONS, "areas", "locations")
 VOCABULARY_MODELS = (
     "ServiceType",
     "AccessRoute",
@@ -47,38 +40,37 @@ def _tables(apps) -> dict:
     return rows
 
 
-def _location(apps) -> tuple[str, str, str, str, str, str]:
+def _fanouts(apps, differs: str) -> list[tuple[str, str, str]]:
+    """Changes that name several services: (table, when the row's change matters — with
+    `differs` the SQL for "is distinct from" — and the SELECT of the services it names)."""
     location = apps.get_model("services", "Location")._meta
     located = apps.get_model("services", "ServiceAtLocation")._meta
-    return (
-        location.db_table,
-        location.pk.column,
-        location.get_field("latitude").column,
-        location.get_field("longitude").column,
-        located.db_table,
-        located.get_field("location").column,
-    )
-
-
-def _organisation(apps) -> tuple[str, str, str, str, str]:
     organisation = apps.get_model("services", "Organisation")._meta
     service = apps.get_model("services", "Service")._meta
-    return (
-        organisation.db_table,
-        organisation.pk.column,
-        service.db_table,
-        service.get_field("organisation").column,
-        service.pk.column,
-    )
+
+    def changed(*names: str) -> str:
+        return " OR ".join(f"OLD.{name} {differs} NEW.{name}" for name in names)
+
+    lat, lon = location.get_field("latitude").column, location.get_field("longitude").column
+    name, active = organisation.get_field("name").column, organisation.get_field("is_active").column
+    return [
+        (
+            location.db_table,
+            changed(lat, lon),
+            f"SELECT {located.get_field('service').column} FROM {located.db_table} "
+            f"WHERE {located.get_field('location').column} = NEW.{location.pk.column}",
+        ),
+        (
+            organisation.db_table,
+            changed(name, active),
+            f"SELECT {service.pk.column} FROM {service.db_table} "
+            f"WHERE {service.get_field('organisation').column} = NEW.{organisation.pk.column}",
+        ),
+    ]
 
 
 def _change_table(apps) -> str:
     return apps.get_model("services", "SearchChange")._meta.db_table
-
-
-def _located_service_column(apps) -> str:
-    located = apps.get_model("services", "ServiceAtLocation")._meta
-    return located.get_field("service").column
 
 
 def _postgresql(apps) -> list[str]:
@@ -114,33 +106,18 @@ def _postgresql(apps) -> list[str]:
             f"CREATE TRIGGER {PREFIX}_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {PREFIX}_row('{column}')"
         )
-    location, pk, lat, lon, located, located_location = _location(apps)
-    located_service = _located_service_column(apps)
-    statements += [
-        f"""
-        CREATE OR REPLACE FUNCTION {PREFIX}_location() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          INSERT INTO {changes} (service_id, xid, created_at)
-            SELECT {located_service}, {stamp} FROM {located} WHERE {located_location} = NEW.{pk};
-          RETURN NULL;
-        END $$""",
-        f"CREATE TRIGGER {PREFIX}_{location} AFTER UPDATE ON {location} FOR EACH ROW "
-        f"WHEN (OLD.{lat} IS DISTINCT FROM NEW.{lat} OR OLD.{lon} IS DISTINCT FROM NEW.{lon}) "
-        f"EXECUTE FUNCTION {PREFIX}_location()",
-    ]
-    organisation, org_pk, service, service_org, service_pk = _organisation(apps)
-    statements += [
-        f"""
-        CREATE OR REPLACE FUNCTION {PREFIX}_organisation() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          INSERT INTO {changes} (service_id, xid, created_at)
-            SELECT {service_pk}, {stamp} FROM {service} WHERE {service_org} = NEW.{org_pk};
-          RETURN NULL;
-        END $$""",
-        f"CREATE TRIGGER {PREFIX}_{organisation} AFTER UPDATE ON {organisation} FOR EACH ROW "
-        "WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.is_active IS DISTINCT FROM NEW.is_active) "
-        f"EXECUTE FUNCTION {PREFIX}_organisation()",
-    ]
+    for table, when, services in _fanouts(apps, "IS DISTINCT FROM"):
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION {PREFIX}_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO {changes} (service_id, xid, created_at)
+                SELECT ids.*, {stamp} FROM ({services}) ids;
+              RETURN NULL;
+            END $$""",
+            f"CREATE TRIGGER {PREFIX}_{table} AFTER UPDATE ON {table} FOR EACH ROW "
+            f"WHEN ({when}) EXECUTE FUNCTION {PREFIX}_{table}()",
+        ]
     for name in VOCABULARY_MODELS:
         table = apps.get_model("services", name)._meta.db_table
         statements.append(
@@ -166,21 +143,11 @@ def _sqlite(apps) -> list[str]:
             f"{insert} SELECT NEW.{column}, NULL, {now} WHERE NEW.{column} IS NOT OLD.{column}; "
             "END",
         ]
-    location, pk, lat, lon, located, located_location = _location(apps)
-    located_service = _located_service_column(apps)
-    statements.append(
-        f"CREATE TRIGGER {PREFIX}_{location}_update AFTER UPDATE ON {location} "
-        f"WHEN OLD.{lat} IS NOT NEW.{lat} OR OLD.{lon} IS NOT NEW.{lon} BEGIN "
-        f"{insert} SELECT {located_service}, NULL, {now} FROM {located} "
-        f"WHERE {located_location} = NEW.{pk}; END"
-    )
-    organisation, org_pk, service, service_org, service_pk = _organisation(apps)
-    statements.append(
-        f"CREATE TRIGGER {PREFIX}_{organisation}_update AFTER UPDATE ON {organisation} "
-        "WHEN OLD.name IS NOT NEW.name OR OLD.is_active IS NOT NEW.is_active BEGIN "
-        f"{insert} SELECT {service_pk}, NULL, {now} FROM {service} "
-        f"WHERE {service_org} = NEW.{org_pk}; END"
-    )
+    for table, when, services in _fanouts(apps, "IS NOT"):
+        statements.append(
+            f"CREATE TRIGGER {PREFIX}_{table}_update AFTER UPDATE ON {table} WHEN {when} BEGIN "
+            f"{insert} SELECT ids.*, NULL, {now} FROM ({services}) ids; END"
+        )
     for name in VOCABULARY_MODELS:
         table = apps.get_model("services", name)._meta.db_table
         for event in ("INSERT", "UPDATE", "DELETE"):
