@@ -90,7 +90,7 @@ class _Slugs:
 
 class Batch:
     """The rows a batch of records may touch, as its records have changed them, and the
-    writes still to make (`saved`, `created`, `history`, `relations_changed`, `deleted`)."""
+    writes still to make (`saved`, `created`, `history`, `stored_relations`, `deleted`)."""
 
     def __init__(self, raws: list, records: list, lookups, forced: Organisation | None):
         self.lookups, self.forced = lookups, forced
@@ -103,6 +103,7 @@ class Batch:
         self.stored_relations: dict[tuple, dict] = {}
         self.deleted: set[tuple] = set()
         self.modified: dict = {}
+        self.touched: set[tuple] = set()  # rows saved, deleted or with relations changed
         self.now = timezone.now()
         self.read(raws, [r for r in records if isinstance(r, ServiceRecord)])
         if forced is not None:
@@ -180,8 +181,9 @@ class Batch:
     def commit(self, draft: "Draft") -> None:
         """Keep a record's changes: the next records see them, `bulk.write` saves them."""
         touched = set(draft.saved) | draft.deleted | {k[:2] for k in draft.relations_changed}
-        if touched & (set(self.saved) | self.deleted | {k[:2] for k in self.relations_changed}):
+        if not touched.isdisjoint(self.touched):
             raise Conflict
+        self.touched |= touched
         for key, row in draft.rows.items():
             if key in draft.saved and row is not None and row._state.adding:
                 self.created.add(key)
@@ -199,10 +201,6 @@ class Batch:
         for slugs in self.slugs.values():
             slugs.rows.update(slugs.draft)
             slugs.draft = {}
-
-    @property
-    def relations_changed(self) -> set:
-        return set(self.stored_relations)
 
 
 class Draft:
