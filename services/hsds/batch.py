@@ -14,7 +14,9 @@ saved row, as `save()` would have."""
 import copy
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from services.models import Location, Organisation, Schedule, Service, ServiceAtLocation
@@ -62,18 +64,18 @@ class _Slugs:
     and kept up to date with the batch's changes. A container, for `slugs.first_free`."""
 
     def __init__(self, model, wanted: Iterable[str]):
-        self.model, self.prefixes = model, set()
+        self.model, self.prefixes = model, set[str]()
         wanted = set(wanted)
-        self.rows: dict[str, object] = dict.fromkeys(wanted)
-        self.rows.update(model.objects.filter(slug__in=wanted).values_list("slug", "pk"))
-        self.draft: dict[str, object] = {}
+        self.rows: dict[str, Any] = dict.fromkeys(wanted)
+        self.rows.update(model._default_manager.filter(slug__in=wanted).values_list("slug", "pk"))
+        self.draft: dict[str, Any] = {}
 
     def holder(self, slug: str):
         if slug in self.draft:
             return self.draft[slug]
         if slug not in self.rows and not any(slug.startswith(p) for p in self.prefixes):
-            self.rows[slug] = self.model.objects.filter(slug=slug).values_list("pk").first()
-            self.rows[slug] = self.rows[slug] and self.rows[slug][0]
+            found = self.model._default_manager.filter(slug=slug).values_list("pk", flat=True)
+            self.rows[slug] = found.first()
         return self.rows.get(slug)
 
     def __contains__(self, slug) -> bool:
@@ -82,7 +84,8 @@ class _Slugs:
     def new(self, name: str, wanted: str = "") -> str:
         base = slug_base(self.model, name, wanted)
         if base in self and base not in self.prefixes:
-            found = self.model.objects.filter(slug__startswith=base).values_list("slug", "pk")
+            found = self.model._default_manager.filter(slug__startswith=base)
+            self.rows.update(found.values_list("slug", "pk"))
             self.rows.update(found)
             self.prefixes.add(base)
         return first_free(base, self)
@@ -94,7 +97,7 @@ class Batch:
 
     def __init__(self, raws: list, records: list, lookups, forced: Organisation | None):
         self.lookups, self.forced = lookups, forced
-        self.rows: dict[tuple, object] = {}
+        self.rows: dict[tuple, Any] = {}
         self.relations: dict[tuple, dict] = {}
         self.children: dict[tuple, set] = {}
         self.saved: dict[tuple, set] = {}
@@ -112,25 +115,23 @@ class Batch:
 
     def read(self, raws: list, records: list[ServiceRecord]) -> None:
         ids = _ids(raws)
-        for model, found in (
-            (Service, Service.objects.in_bulk(ids[Service])),
-            (Organisation, Organisation.objects.in_bulk(ids[Organisation])),
-            (Location, Location.objects.in_bulk(ids[Location])),
-        ):
-            self._keep(model, ids[model], found.values())
+        parents: tuple[type[Model], ...] = (Service, Organisation, Location)
+        for parent in parents:
+            self._keep(parent, ids[parent], parent._default_manager.in_bulk(ids[parent]).values())
         services = ids[Service]
-        for model, children in ((ServiceAtLocation, "service_id"), (Schedule, "service_id")):
+        children: tuple[type[Model], ...] = (ServiceAtLocation, Schedule)
+        for model in children:
             # Two queries, each on its own index (an OR of the two reads every row). A
             # derived schedule id is looked for among its service's schedules only: one
             # that belongs to another service fails the bulk insert, and the batch reruns
             # one record at a time, which reports it.
-            rows = [*model.objects.filter(service_id__in=services)]
-            rows += model.objects.filter(pk__in=ids[model] - {row.pk for row in rows})
+            rows: list[Any] = [*model._default_manager.filter(service_id__in=services)]
+            rows += model._default_manager.filter(pk__in=ids[model] - {row.pk for row in rows})
             self._keep(model, ids[model] | ids.get((model, "derived"), set()), rows)
             for service in services:
                 self.children[(model, service)] = set()
             for row in rows:
-                self.children.setdefault((model, getattr(row, children)), set()).add(row.pk)
+                self.children.setdefault((model, row.service_id), set()).add(row.pk)
         for owner, names in RELATIONS.items():
             owners = [pk for (model, pk), row in self.rows.items() if model is owner and row]
             for name in names:
@@ -169,7 +170,7 @@ class Batch:
                 elif self.rows.get((Service, _key(record.id))) is None:
                     wanted.add(slug_base(Service, fields["name"]))
                 continue
-            nested = record.data.get("organization")
+            nested: Any = record.data.get("organization")
             try:
                 uri = str(nested.get("uri") or "").rstrip("/").split("/")[-1]
                 name = organisation_fields(nested)["name"]
@@ -208,7 +209,7 @@ class Draft:
 
     def __init__(self, batch: Batch):
         self.batch = batch
-        self.rows: dict[tuple, object] = {}
+        self.rows: dict[tuple, Any] = {}
         self.relations: dict[tuple, dict] = {}
         self.children: dict[tuple, set] = {}
         self.saved: dict[tuple, set] = {}
@@ -316,9 +317,11 @@ class Draft:
         self.children_of(model, service).difference_update(pks)
 
 
-def _ids(raws: list) -> dict:
+def _ids(raws: list) -> dict[Any, set]:
     """Every id the records name, by model (schedules with the ids derived from them)."""
-    ids: dict = {m: set() for m in (Service, Organisation, Location, ServiceAtLocation, Schedule)}
+    ids: dict[Any, set] = {
+        m: set() for m in (Service, Organisation, Location, ServiceAtLocation, Schedule)
+    }
     ids[(Schedule, "derived")] = set()
 
     def add(model, value):

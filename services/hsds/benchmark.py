@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from django.db import connection, connections
 
 from .importer import ImportReport, import_records
 from .reader import read_services
 
+T = TypeVar("T")
 UUID_TEXT = re.compile(r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
 
@@ -131,7 +132,7 @@ class SearchTimes:
         )
 
 
-def while_searching(url: str, work: Callable[[], object]) -> tuple[object, SearchTimes]:
+def while_searching(url: str, work: Callable[[], T]) -> tuple[T, SearchTimes]:
     """Run `work()` while a child process searches `url` again and again; returns what
     `work` returned and the searches' times (the first, which builds the child's search
     index, is left out)."""

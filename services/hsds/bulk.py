@@ -17,7 +17,8 @@ ORDER: tuple[type[Model], ...] = (Organisation, Location, Service, ServiceAtLoca
 
 
 def write(batch: Batch) -> None:
-    for model in (ServiceAtLocation, Schedule):
+    children: tuple[type[Model], ...] = (ServiceAtLocation, Schedule)
+    for model in children:
         gone = [pk for kind, pk in batch.deleted if kind is model]
         if gone:
             model._default_manager.filter(pk__in=gone).delete()  # "-" history, as before

@@ -180,7 +180,11 @@ class _Run:
     def all(self, records: Iterable[dict]) -> None:
         records = iter(records)
         while chunk := list(itertools.islice(records, self.batch_size)):
-            self.batches(chunk) if self.batched else [self.one(raw) for raw in chunk]
+            if self.batched:
+                self.batches(chunk)
+            else:
+                for raw in chunk:
+                    self.one(raw)
         self.report.organisations_left_unchanged.update(self.policy.left_unchanged)
 
     def batches(self, raws: list) -> None:

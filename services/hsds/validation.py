@@ -11,6 +11,7 @@ condition `holds` cannot read is checked by Django in the database."""
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
@@ -40,7 +41,7 @@ class Known:
     value, or None. `siblings(instance)`: the rows a `UniqueConstraint` on its model compares
     it with (those sharing its first field's value)."""
 
-    present: Callable[[models.ForeignKey, object], bool]
+    present: Callable[[Any, object], bool]
     holder: Callable[[type[models.Model], str, object], object]
     siblings: Callable[[models.Model], list] = field(default=lambda instance: [])
 
@@ -60,11 +61,11 @@ def validate(instance: models.Model, known: Known) -> None:
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    for error_field, error in _unique_errors(instance, known, failed):
-        errors.setdefault(error_field, []).append(error)
+    for error_field, unique_error in _unique_errors(instance, known, failed):
+        errors.setdefault(error_field, []).append(unique_error)
     failed = {name for name in errors if name != NON_FIELD_ERRORS}
-    for error in _constraint_errors(instance, known, failed):
-        errors = error.update_error_dict(errors)
+    for constraint_error in _constraint_errors(instance, known, failed):
+        errors = constraint_error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
@@ -85,11 +86,12 @@ def _unique_errors(instance, known: Known, failed: set):
 def _constraint_errors(instance, known: Known, failed: set):
     model = type(instance)
     for constraint in model._meta.constraints:
-        if isinstance(constraint, models.CheckConstraint):
-            if _refers_to(model, constraint.condition, failed):
+        condition = getattr(constraint, "condition", None)
+        if isinstance(constraint, models.CheckConstraint) and isinstance(condition, Q):
+            if _refers_to(model, condition, failed):
                 continue
             try:
-                ok = holds(constraint.condition, instance) is not False
+                ok = holds(condition, instance) is not False
             except Unreadable:
                 try:
                     constraint.validate(model, instance, exclude=failed)
@@ -123,7 +125,8 @@ def _unique_together(instance, constraint, known: Known, failed: set):
 
 
 def _refers_to(model, condition: Q, names: set) -> bool:
-    for child in condition.children:
+    children: list[Any] = list(condition.children)
+    for child in children:
         if isinstance(child, Q):
             if _refers_to(model, child, names):
                 return True
@@ -131,7 +134,7 @@ def _refers_to(model, condition: Q, names: set) -> bool:
         lookup, value = child
         if lookup.split("__")[0] in names:
             return True
-        if isinstance(value, F) and value.name in names:
+        if isinstance(value, F) and value.name in names:  # type: ignore[attr-defined]
             return True
     return False
 
@@ -158,7 +161,7 @@ def _compare(instance, lookup: str, value) -> bool | None:
     name, _, kind = lookup.partition("__")
     kind = kind or "exact"
     if isinstance(value, F):
-        value = _value(instance, value.name)
+        value = _value(instance, value.name)  # type: ignore[attr-defined]
     elif hasattr(value, "resolve_expression"):
         raise Unreadable(lookup)
     current = _value(instance, name)
