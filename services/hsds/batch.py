@@ -117,7 +117,10 @@ class Batch:
         ids = _ids(raws)
         parents: tuple[type[Model], ...] = (Service, Organisation, Location)
         for parent in parents:
-            self._keep(parent, ids[parent], parent._default_manager.in_bulk(ids[parent]).values())
+            # Locked until the chunk commits (PostgreSQL), so an edit made meanwhile waits
+            # rather than being overwritten by the batch's copy read here.
+            found = parent._default_manager.select_for_update(of=("self",))
+            self._keep(parent, ids[parent], found.in_bulk(ids[parent]).values())
         services = ids[Service]
         children: tuple[type[Model], ...] = (ServiceAtLocation, Schedule)
         for model in children:
