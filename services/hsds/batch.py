@@ -118,8 +118,9 @@ class Batch:
         parents: tuple[type[Model], ...] = (Service, Organisation, Location)
         for parent in parents:
             # Locked until the chunk commits (PostgreSQL), so an edit made meanwhile waits
-            # rather than being overwritten by the batch's copy read here.
-            found = parent._default_manager.select_for_update(of=("self",))
+            # rather than being overwritten by the batch's copy read here; "no key" still
+            # lets others add rows pointing at them (a new service of the organisation).
+            found = parent._default_manager.select_for_update(of=("self",), no_key=True)
             self._keep(parent, ids[parent], found.in_bulk(ids[parent]).values())
         services = ids[Service]
         children: tuple[type[Model], ...] = (ServiceAtLocation, Schedule)
