@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, connection, models
 from django.db.models import Q, Value
 from django.test.utils import CaptureQueriesContext
@@ -243,3 +244,18 @@ def test_constraints_read_in_python_agree_with_the_database(model):
                 in_python = holds(constraint.condition, instance) is not False
                 in_database = Q(constraint.condition).check(against)
                 assert in_python == in_database, (dict(zip(grid, row, strict=True)), constraint)
+
+
+def test_bench_import_prints_speed_and_queries_and_changes_nothing_the_second_time(tmp_path):
+    full_service()
+    path = tmp_path / "demo.json"
+    path.write_text(json.dumps(exported()))
+    empty_directory()
+    out = io.StringIO()
+    call_command("bench_import", str(path), "--copies", "3", "--twice", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"3 services in 3 copies of {path}."
+    assert lines[1].startswith("Import (first): 3 services (3 created, 0 updated, 0 unchanged")
+    assert lines[2].startswith("Import (again): 3 services (0 created, 0 updated, 3 unchanged")
+    assert all("services/s;" in line and "per service." in line for line in lines[1:])
+    assert Service.objects.count() == 3
