@@ -333,27 +333,29 @@ def _ids(raws: list) -> dict[Any, set]:
             ids[model].add(key)
 
     for raw in raws:
-        if not isinstance(raw, dict):
-            continue
-        add(Service, raw.get("id"))
-        nested = raw.get("organization")
-        add(Organisation, nested.get("id") if isinstance(nested, dict) else None)
-        add(Organisation, raw.get("organization_id"))
-        schedules = list(raw.get("schedules") or [])
-        for link in raw.get("service_at_locations") or []:
-            if not isinstance(link, dict):
-                continue
-            add(ServiceAtLocation, link.get("id"))
-            add(Location, link.get("location_id"))
-            add(Location, (link.get("location") or {}).get("id"))
-            schedules += link.get("schedules") or []
-        for schedule in schedules:
-            if isinstance(schedule, dict):
-                add(Location, schedule.get("location_id"))
-                add(Schedule, schedule.get("id"))
-                for number in range(1, MAX_DERIVED):
-                    add((Schedule, "derived"), derived_id(str(schedule.get("id")), number))
+        try:
+            _add_ids(raw, add)
+        except (AttributeError, TypeError):
+            continue  # a record of the wrong shape: reported when it is run
     return ids
+
+
+def _add_ids(raw, add) -> None:
+    add(Service, raw.get("id"))
+    nested = raw.get("organization")
+    add(Organisation, nested.get("id") if isinstance(nested, dict) else None)
+    add(Organisation, raw.get("organization_id"))
+    schedules = list(raw.get("schedules") or [])
+    for link in raw.get("service_at_locations") or []:
+        add(ServiceAtLocation, link.get("id"))
+        add(Location, link.get("location_id"))
+        add(Location, (link.get("location") or {}).get("id"))
+        schedules += link.get("schedules") or []
+    for schedule in schedules:
+        add(Location, schedule.get("location_id"))
+        add(Schedule, schedule.get("id"))
+        for number in range(1, MAX_DERIVED):
+            add((Schedule, "derived"), derived_id(str(schedule.get("id")), number))
 
 
 def upsert(record: ServiceRecord, draft: Draft) -> str:

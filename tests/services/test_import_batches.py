@@ -118,6 +118,20 @@ def test_batches_give_the_same_outcome_messages_and_history_as_one_at_a_time(fee
     assert report.unknown_terms == slow_report.unknown_terms
 
 
+def test_records_of_the_wrong_shape_are_reported_as_one_at_a_time_reports_them(feed):
+    odd = copy.deepcopy(feed[:5])
+    odd[0]["service_at_locations"][0]["location"] = [1]
+    odd[1]["service_at_locations"] = ["not an object"]
+    odd[2]["schedules"] = "weekly"
+    odd[3]["organization"] = [1]
+    odd[4]["phones"] = "0141 000 0000"
+    slow_report, slow_directory, _ = imported(odd, batched=False)
+    report, directory, _ = imported(odd)
+    assert report.errors == slow_report.errors
+    assert len(report.errors) == 5
+    assert directory == slow_directory
+
+
 def test_a_bad_record_is_reported_and_the_good_ones_of_its_chunk_are_kept(feed):
     report, directory, _ = imported(feed)
     messages = dict(report.errors)
