@@ -100,6 +100,15 @@ class Server:
         if not answers(self.base + "/readyz"):
             raise RuntimeError(f"The app is not ready ({self.base}/readyz): migrate first?")
 
+    def memory(self) -> str:
+        """The workers' resident memory now (each holds its own search index)."""
+        import psutil  # installed with locust
+
+        workers = psutil.Process(self.process.pid).children()
+        sizes = sorted(worker.memory_info().rss / 1e6 for worker in workers)
+        listed = ", ".join(f"{size:.0f}" for size in sizes)
+        return f"Workers' resident memory after the runs: {listed} MB."
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -239,6 +248,7 @@ def run(
             seconds, workdir / "mix", home, out,
         )  # fmt: skip
         out(edits_effect(runs["quiet"], runs["mix"]))
+        out(server.memory())
         return runs
     finally:
         if server is not None:
