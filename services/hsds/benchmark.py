@@ -3,14 +3,16 @@ while it runs (`manage.py bench_import`; the README's Import section gives the f
 
 A feed of any size is made from an HSDS export by copying it under new ids (`write_copies`),
 so the same demo data can stand for a council's or a national feed. Searches run in a child
-process (its own database connection, its own search index) against the test client, one
-after another, from before the import starts until it ends."""
+process, one after another, from before the import starts until it ends: through the test
+client (its own database connection and search index) for a path, or over HTTP for a full
+URL of a running server."""
 
 import json
 import multiprocessing
 import re
 import statistics
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,18 +156,34 @@ def while_searching(url: str, work: Callable[[], T]) -> tuple[T, SearchTimes]:
 
 
 def _search(url: str, ready, stop, results) -> None:
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # lets the test client's host in
-    client, times = Client(), SearchTimes()
-    client.get(url)
+    get = _served if url.startswith(("http://", "https://")) else _test_client()
+    times = SearchTimes()
+    get(url)
     ready.set()
     first = time.perf_counter()
     while not stop.is_set():
         started = time.perf_counter()
-        response = client.get(url)
+        status = get(url)
         times.seconds.append(time.perf_counter() - started)
         times.started.append(started - first)
-        times.failures += response.status_code != 200
+        times.failures += status != 200
     results.put(times)
+
+
+def _test_client() -> Callable[[str], int]:
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test client's host in
+    client = Client()
+    return lambda url: client.get(url).status_code
+
+
+def _served(url: str) -> int:
+    """A page of a running server (`make run`, gunicorn), with the issue's 10 s timeout."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+            return response.status
+    except OSError as error:  # HTTPError (with its code), refused, timed out
+        return getattr(error, "code", 0)

@@ -24,7 +24,10 @@ class Command(BaseCommand):
             "--copies", type=int, default=0, help="Import N copies of it under new ids instead."
         )
         parser.add_argument(
-            "--search", metavar="URL", help="Time this page over and over while importing."
+            "--search",
+            metavar="URL",
+            help="Time this page over and over while importing: a path (the test client, in "
+            "another process) or a full URL of a running server.",
         )
         parser.add_argument(
             "--twice", action="store_true", help="Import it again (nothing should change)."
