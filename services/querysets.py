@@ -42,14 +42,6 @@ class ServiceQuerySet(models.QuerySet):
         in SQL (accepts referrals and has a referral email)."""
         return self.filter(accepts_referrals=True).exclude(referral_email="")
 
-    def accepting(self, today: datetime.date | None = None) -> "ServiceQuerySet":
-        """Hides full or paused services, unless their dated restriction has lapsed."""
-        today = today or timezone.localdate()
-        restricted = Q(intake_status__in=["full", "paused"]) & (
-            Q(intake_status_until__isnull=True) | Q(intake_status_until__gte=today)
-        )
-        return self.exclude(restricted)
-
     def with_vocabularies(self, relations=VOCABULARY_RELATIONS) -> "ServiceQuerySet":
         """Prefetch these vocabulary relations of the fetched services, in display order
         (the vocabularies' default ordering): one query per relation, whatever the number

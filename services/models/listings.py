@@ -57,9 +57,14 @@ def restricted_through(intake_status: str, until: datetime.date | None) -> int:
 
 def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     """The rule for a stale listing: one last checked before this moment (or never) is
-    overdue for review. `Service.is_stale` and the search index both ask it."""
+    overdue for review. `Service.is_stale`, `stale_q` and the search index all ask it."""
     now = now or timezone.now()
     return now - datetime.timedelta(days=30 * settings.STALE_LISTING_MONTHS)
+
+
+def stale_q(now: datetime.datetime | None = None) -> models.Q:
+    """`Service.is_stale` in SQL (pages that order services in the database)."""
+    return models.Q(last_checked_at__isnull=True) | models.Q(last_checked_at__lt=stale_cutoff(now))
 
 
 class Location(models.Model):

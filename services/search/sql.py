@@ -142,12 +142,11 @@ def near_service_ids(lat: float, lon: float, km: float):
 
 def with_stale_flag(queryset: models.QuerySet, now: datetime.datetime | None = None):
     """Annotate `listing_is_stale` (True when overdue for review), for ranking them last."""
-    from services.models.listings import stale_cutoff
+    from services.models.listings import stale_q
 
-    cutoff = stale_cutoff(now)
     return queryset.annotate(
         listing_is_stale=Case(
-            When(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff), then=True),
+            When(stale_q(now), then=True),
             default=False,
             output_field=BooleanField(),
         )
