@@ -60,6 +60,13 @@ def answers(url: str) -> bool:
         return False
 
 
+def _resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 class Server:
     """gunicorn with the project's own configuration, on 127.0.0.1 only."""
 
@@ -101,11 +108,13 @@ class Server:
             raise RuntimeError(f"The app is not ready ({self.base}/readyz): migrate first?")
 
     def memory(self) -> str:
-        """The workers' resident memory now (each holds its own search index)."""
-        import psutil  # installed with locust
-
-        workers = psutil.Process(self.process.pid).children()
-        sizes = sorted(worker.memory_info().rss / 1e6 for worker in workers)
+        """The workers' resident memory now (each holds its own search index), from /proc."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            sizes = sorted(_resident_mb(int(child)) for child in children)
+        except OSError:
+            return "Workers' resident memory: not readable here (Linux /proc only)."
         listed = ", ".join(f"{size:.0f}" for size in sizes)
         return f"Workers' resident memory after the runs: {listed} MB."
 

@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,10 @@ from services.validators import single_line, text_validators
 
 from .areas import Area
 from .organisations import Organisation
+
+if TYPE_CHECKING:
+    from .schedules import CourseRun, Schedule
+
 from .vocabularies import (
     AccessibilityFeature,
     AccessRoute,
@@ -305,6 +310,9 @@ class Service(models.Model):
         ],
     )
     objects = ServiceQuerySet.as_manager()
+    # Filled by Prefetch(..., to_attr=...) where a page shows sessions and courses.
+    current_schedules: list["Schedule"]
+    upcoming_course_runs: list["CourseRun"]
     # Set on the services of a page of search results (services.search.index.Hits.page).
     listing_is_stale: bool
     in_national_group: bool
