@@ -176,6 +176,48 @@ def test_importing_the_same_feed_again_changes_nothing_and_writes_no_history(fee
     assert histories() == before
 
 
+def updated(base: list[dict], changed: list[dict], **options) -> tuple:
+    """Import `base` into an empty directory, then `changed`: the second run's report, the
+    directory exported, and the history entries the second run wrote."""
+    empty_directory()
+    import_dataset(copy.deepcopy(base))
+    before = histories()
+    report = import_dataset(copy.deepcopy(changed), **options)
+    after = histories()
+    return report, exported(), {name: after[name] - before[name] for name in after}
+
+
+def test_updates_deletions_and_renames_match_one_at_a_time(feed):
+    base = [r for r in feed[:-1] if r["name"] != "Two\nlines"]
+    changed = copy.deepcopy(base)
+    first, sibling = changed[0], changed[6]
+    first["organization"]["name"] = "Renamed by the feed"
+    sibling["organization"]["name"] = "Renamed by the feed"
+    first["attributes"] = [a for a in first["attributes"]
+                           if a["taxonomy_term"]["taxonomy"] != "Delivery mode"]  # fmt: skip
+    first["service_at_locations"][0]["location"]["accessibility"] = []
+    first["service_at_locations"][0]["location"]["attributes"] = []
+    first["schedules"] = first["schedules"][1:]
+    sibling["service_at_locations"] = []
+    sibling["schedules"] = [s for s in sibling["schedules"] if not s.get("location_id")]
+    with_slug(changed[-1], "a-new-web-address")
+    changed[-2]["description"] = "Changed."
+    for options in ({}, {"update_organisations": True}):
+        slow = updated(base, changed, batched=False, **options)
+        fast = updated(base, changed, **options)
+        assert fast[0] == slow[0]
+        assert fast[1] == slow[1]
+        assert fast[2] == slow[2]
+    report, directory, history = fast
+    assert (report.created, report.updated) == (0, 4)
+    assert {s["organization"]["name"] for s in directory} >= {"Renamed by the feed"}
+    # Relations, a slug and a description changed; the sibling only lost its links.
+    assert history["Service"] == 3
+    assert history["Organisation"] == 1
+    assert history["ServiceAtLocation"] == len(feed[6]["service_at_locations"])  # deleted
+    assert history["LocationAccessibility"] == 0  # the location's entry lists none now
+
+
 def test_a_changed_service_is_updated_with_one_history_entry_and_its_last_modified():
     full_service()
     document = exported()
