@@ -1,11 +1,13 @@
 """Import an Open Referral HSDS 3.0 dataset: upsert organisations, services, locations and
 schedules by their HSDS ids.
 
-Every record is validated with the models' own `full_clean()`, each in its own savepoint, so
-a bad record is reported and left out without touching the others. By default the records
-are committed in chunks, so searches and other organisations' edits carry on while a large
-feed loads; `atomic=True` (and every dry run) keeps the whole run in one transaction, rolled
-back if any record fails. A record is saved only when something in it differs, so importing
+Every record is validated with the models' own validation, and a bad record is reported and
+left out without touching the others. Records run in batches (`batch.py`, written in bulk by
+`bulk.py`: a few queries per batch); `upsert` below saves one record at a time, each in its
+own savepoint, when the database refuses a batch. By default the records are committed in
+chunks, so searches and other organisations' edits carry on while a large feed loads;
+`atomic=True` (and every dry run) keeps the whole run in one transaction, rolled back if any
+record fails. A record is saved only when something in it differs, so importing
 the same file twice changes nothing the second time. Taxonomy terms we do not know are
 reported, not guessed. An organisation already in the directory is never changed unless
 `update_organisations` is set."""
