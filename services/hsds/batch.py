@@ -3,13 +3,13 @@ about 120 per service.
 
 A batch reads everything its records may touch in one go (`Batch.read`: their services,
 organisations, locations, services-at-locations, schedules, many-to-many rows and the slugs
-they need), then runs each record as `importer.upsert` would, against those rows in memory
-(`Draft`): the same rules, the models' own validation (`validation.validate`, which answers
-full_clean's database questions from the batch) and the same messages. A record that fails is
-left out and the batch carries on; one that would change a row an earlier record of the batch
-has already changed ends the batch (`Conflict`), so each row is written at most once. Then
-`bulk.write` saves the batch with bulk inserts and updates and writes one history entry per
-saved row, as `save()` would have."""
+they need), then runs each record as `importer.upsert` would (`batch_upsert.upsert`),
+against those rows in memory (`Draft`): the same rules, the models' own validation
+(`validation.validate`, which answers full_clean's database questions from the batch) and
+the same messages. A record that fails is left out and the batch carries on; one that would
+change a row an earlier record of the batch has already changed ends the batch (`Conflict`),
+so each row is written at most once. Then `bulk.write` saves the batch with bulk inserts and
+updates and writes one history entry per saved row, as `save()` would have."""
 
 import copy
 import uuid
@@ -22,17 +22,7 @@ from django.utils import timezone
 from services.models import Location, Organisation, Schedule, Service, ServiceAtLocation
 from services.slugs import first_free, slug_base
 
-from .records import (
-    RecordError,
-    ServiceRecord,
-    accessibility,
-    assured_fields,
-    last_modified,
-    location_fields,
-    missing_location,
-    organisation_fields,
-    parse_uuid,
-)
+from .records import ServiceRecord, organisation_fields
 from .taxonomy import derived_id
 from .validation import Known, validate
 
@@ -52,7 +42,7 @@ class Conflict(Exception):
     next batch, after this one is written."""
 
 
-def _key(value) -> uuid.UUID | None:
+def as_uuid(value) -> uuid.UUID | None:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
@@ -171,7 +161,7 @@ class Batch:
                     continue
                 if "slug" in fields:
                     wanted.add(fields["slug"])
-                elif self.rows.get((Service, _key(record.id))) is None:
+                elif self.rows.get((Service, as_uuid(record.id))) is None:
                     wanted.add(slug_base(Service, fields["name"]))
                 continue
             nested: Any = record.data.get("organization")
@@ -226,7 +216,7 @@ class Draft:
         self.known = Known(present=self.present, holder=self.holder, siblings=self.siblings)
 
     def get(self, model, pk):
-        key = (model, _key(pk))
+        key = (model, as_uuid(pk))
         if key not in self.rows:
             if key not in self.batch.rows:
                 self.batch.rows[key] = model.objects.filter(pk=key[1]).first()
@@ -329,7 +319,7 @@ def _ids(raws: list) -> dict[Any, set]:
     ids[(Schedule, "derived")] = set()
 
     def add(model, value):
-        if (key := _key(value)) is not None:
+        if (key := as_uuid(value)) is not None:
             ids[model].add(key)
 
     for raw in raws:
@@ -356,98 +346,3 @@ def _add_ids(raw, add) -> None:
         add(Schedule, schedule.get("id"))
         for number in range(1, MAX_DERIVED):
             add((Schedule, "derived"), derived_id(str(schedule.get("id")), number))
-
-
-def upsert(record: ServiceRecord, draft: Draft) -> str:
-    """`importer.upsert`, against the batch: "created", "updated" or "unchanged"."""
-    service = draft.get(Service, record.id) or Service(id=_key(record.id))
-    created = service._state.adding
-    organisation = record.organisation(
-        find=lambda pk: draft.get(Organisation, pk), save=lambda o, d: _organisation(draft, o, d)
-    )
-    if not created and service.organisation_id != organisation.pk:
-        raise RecordError("This service belongs to another organisation in the directory.")
-    fields = {"organisation_id": organisation.pk, **record.fields}
-    fields.update(assured_fields(record, service))
-    if created and "slug" not in fields:
-        fields["slug"] = draft.batch.slugs[Service].new(fields["name"])
-    changed = draft.save_if_changed(service, fields)
-    for name, rows in record.relations.items():
-        changed |= draft.set_if_changed(service, name, rows)
-    if changed:
-        draft.history.setdefault((Service, service.pk))
-    changed |= _links(record, service, organisation, draft)
-    changed |= _schedules(record, service, draft)
-    if changed and (modified := last_modified(record)):
-        draft.modified[service.pk] = modified
-    if created:
-        return "created"
-    return "updated" if changed else "unchanged"
-
-
-def _organisation(draft: Draft, organisation: Organisation, data: dict) -> Organisation:
-    fields = organisation_fields(data)
-    if organisation._state.adding:
-        organisation.pk = _key(organisation.pk)
-        wanted = str(data.get("uri") or "").rstrip("/").split("/")[-1]
-        slugs = draft.batch.slugs[Organisation]
-        organisation.slug = slugs.new(fields["name"], wanted if data.get("uri") else "")
-    if draft.save_if_changed(organisation, fields):
-        draft.history.setdefault((Organisation, organisation.pk))
-    return organisation
-
-
-def _location(record, organisation, data: dict, draft: Draft) -> tuple[Location, bool]:
-    location_id = parse_uuid(data.get("id"), "A location")
-    location = draft.get(Location, location_id) or Location(id=_key(location_id))
-    if not location._state.adding and location.organisation_id != organisation.pk:
-        raise RecordError(f"Location {location_id} belongs to another organisation.")
-    fields = location_fields(record, organisation, data, location_id)
-    changed = draft.save_if_changed(location, fields)
-    changed |= draft.set_if_changed(location, "accessibility", accessibility(record, data))
-    if changed:
-        draft.history.setdefault((Location, location.pk))
-    return location, changed
-
-
-def _links(record, service, organisation, draft: Draft) -> bool:
-    changed, kept = False, set()
-    for link_data, location_data in record.locations():
-        if location_data:
-            location, location_changed = _location(record, organisation, location_data, draft)
-            changed |= location_changed
-        else:
-            location = draft.get(Location, parse_uuid(link_data.get("location_id"), "A location"))
-            if location is None:
-                raise missing_location(_key(link_data.get("location_id")))
-        link_id = ServiceAtLocation._meta.pk.to_python(str(link_data.get("id")))
-        link = draft.get(ServiceAtLocation, link_id) or ServiceAtLocation(id=link_id)
-        if not link._state.adding and link.service_id != service.pk:
-            raise RecordError(f"Service at location {link_id} belongs to another service.")
-        fields = {"service_id": service.pk, "location_id": location.pk,
-                  "description": str(link_data.get("description") or "")[:200]}  # fmt: skip
-        if draft.save_if_changed(link, fields, service=service, location=location):
-            draft.history.setdefault((ServiceAtLocation, link.pk))
-            changed = True
-        draft.children_of(ServiceAtLocation, service.pk).add(link.pk)
-        kept.add(link.pk)
-    removed = draft.children_of(ServiceAtLocation, service.pk) - kept
-    draft.delete(ServiceAtLocation, service.pk, removed)
-    return changed or bool(removed)
-
-
-def _schedules(record, service, draft: Draft) -> bool:
-    changed, kept = False, set()
-    for fields in record.schedules():
-        schedule_id = fields.pop("id")
-        schedule = draft.get(Schedule, schedule_id) or Schedule(id=_key(schedule_id))
-        if not schedule._state.adding and schedule.service_id != service.pk:
-            raise RecordError(f"Schedule {schedule_id} belongs to another service.")
-        if draft.save_if_changed(schedule, {"service_id": service.pk, **fields}):
-            draft.history.setdefault((Schedule, schedule.pk))
-            changed = True
-        draft.children_of(Schedule, service.pk).add(schedule.pk)
-        kept.add(schedule.pk)
-    removed = draft.children_of(Schedule, service.pk) - kept
-    draft.delete(Schedule, service.pk, removed)
-    return changed or bool(removed)

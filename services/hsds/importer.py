@@ -27,7 +27,7 @@ from services.slugs import unique_slug
 
 from . import bulk
 from .batch import Batch, Conflict, Draft
-from .batch import upsert as batched_upsert
+from .batch_upsert import upsert as batched_upsert
 from .reader import DatasetError, expand, services_of
 from .records import (
     Lookups,
