@@ -342,27 +342,35 @@ class OwnRecordsViewSet(
     permission_classes = [OrganisationTokenOnly]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Your organisation's locations (organisation token)",
-        responses={200: LocationWriteSerializer(many=True), **WRITE_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One of your locations", responses={200: LocationWriteSerializer, **WRITE_ERRORS}
-    ),
-    create=extend_schema(
-        summary="Add a location", responses={201: LocationWriteSerializer, **WRITE_ERRORS}
-    ),
-    partial_update=extend_schema(
-        summary="Change a location",
-        parameters=[IF_MATCH],
-        responses={200: LocationWriteSerializer, **CONDITIONAL_WRITE_ERRORS},
-    ),
-    destroy=extend_schema(
-        summary="Remove a location (its sessions become online/phone)",
-        parameters=[IF_MATCH],
-        responses={204: None, **CONDITIONAL_WRITE_ERRORS},
-    ),
+def own_records_schema(serializer, one: str, many: str, removed: str):
+    """The OpenAPI descriptions of an OwnRecordsViewSet's five operations."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"Your organisation's {many} (organisation token)",
+            responses={200: serializer(many=True), **WRITE_ERRORS},
+        ),
+        retrieve=extend_schema(
+            summary=f"One of your {many}", responses={200: serializer, **WRITE_ERRORS}
+        ),
+        create=extend_schema(summary=f"Add a {one}", responses={201: serializer, **WRITE_ERRORS}),
+        partial_update=extend_schema(
+            summary=f"Change a {one}",
+            parameters=[IF_MATCH],
+            responses={200: serializer, **CONDITIONAL_WRITE_ERRORS},
+        ),
+        destroy=extend_schema(
+            summary=removed,
+            parameters=[IF_MATCH],
+            responses={204: None, **CONDITIONAL_WRITE_ERRORS},
+        ),
+    )
+
+
+@own_records_schema(
+    LocationWriteSerializer,
+    "location",
+    "locations",
+    "Remove a location (its sessions become online/phone)",
 )
 class LocationViewSet(OwnRecordsViewSet):
     """Your organisation's buildings (organisation token needed)."""
@@ -380,28 +388,7 @@ class LocationViewSet(OwnRecordsViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Your organisation's sessions (organisation token)",
-        responses={200: ScheduleWriteSerializer(many=True), **WRITE_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One of your sessions", responses={200: ScheduleWriteSerializer, **WRITE_ERRORS}
-    ),
-    create=extend_schema(
-        summary="Add a session", responses={201: ScheduleWriteSerializer, **WRITE_ERRORS}
-    ),
-    partial_update=extend_schema(
-        summary="Change a session",
-        parameters=[IF_MATCH],
-        responses={200: ScheduleWriteSerializer, **CONDITIONAL_WRITE_ERRORS},
-    ),
-    destroy=extend_schema(
-        summary="Remove a session",
-        parameters=[IF_MATCH],
-        responses={204: None, **CONDITIONAL_WRITE_ERRORS},
-    ),
-)
+@own_records_schema(ScheduleWriteSerializer, "session", "sessions", "Remove a session")
 class ScheduleViewSet(OwnRecordsViewSet):
     """Your organisation's regular sessions (organisation token needed)."""
 
