@@ -109,7 +109,13 @@ def _vocabulary(name: str, what: str) -> OpenApiParameter:
 
 BOOLEAN = "true or false."
 SERVICE_LIST_PARAMETERS = [
-    _param("q", "Words to search for in the name, summary, description and organisation."),
+    _param(
+        "q",
+        "Words to search for in the name, summary, description and organisation's name; every "
+        "word must match. Word forms match (support, supports, supporting) and a word of five or "
+        "more letters may be misspelt by a letter (two from eight letters). With words, results "
+        "are in best-match order unless sort says otherwise.",
+    ),
     _param(
         "near",
         "A place to search near: a Scottish postcode (EH1 1AB), postcode district (EH1), "
@@ -168,8 +174,11 @@ SERVICE_LIST_PARAMETERS = [
     ),
     _param(
         "sort",
-        "Order of results: distance (when searching near a place), name, or recently_checked.",
-        enum=["distance", "name", "recently_checked"],
+        "Order of results: relevance (with q: matches in the name first, then the summary, the "
+        "description and the organisation; near a place, nearer services rank higher), "
+        "distance (when searching near a place), name, or recently_checked. The default is "
+        "relevance with q, else distance near a place, else name.",
+        enum=["relevance", "distance", "name", "recently_checked"],
     ),
     _param(
         "modified_after",
