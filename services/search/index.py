@@ -43,8 +43,9 @@ from services.vocabulary_loader import VOCABULARY_RELATIONS
 # whole index is read, so any number of terms fits (64-bit signed integers in both databases).
 BITS_PER_COLUMN = 62
 # After this many services changed since the last whole build, the keyword overlay is folded
-# into fresh postings (in the background, by `services.search.live`).
-OVERLAY_LIMIT = 2000
+# into fresh postings (in the background, by `services.search.live`). Large enough that an
+# import of a council's feed does not set every worker rebuilding while it runs.
+OVERLAY_LIMIT = 50_000
 
 
 # The change-log position an index reflects -------------------------------------------------
@@ -211,7 +212,8 @@ class Text:
     """Keyword postings: for each stem, the positions of the services whose text has it and
     the weight of the heaviest field it is in, stored end to end (stem n's are
     `positions[starts[n]:starts[n + 1]]`). Services changed since the postings were built
-    are in `overlay` (stem -> weight each) and masked out of the postings by `dirty`."""
+    are masked out of the postings by `dirty` and held in `overlay` (position -> stem ->
+    weight) and, the other way round, `overlay_stems` (stem -> position -> weight)."""
 
     stems: dict[str, int]  # stem -> its number
     starts: np.ndarray  # int64, one more than there are stems
@@ -220,6 +222,31 @@ class Text:
     dirty: np.ndarray  # bool per service
     overlay: dict[int, dict[str, int]]
     stem_list: list[str] = field(default_factory=list)  # the stems, for misspellings
+    overlay_stems: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def changed(
+        self, dirty: np.ndarray, removed: Iterable[int], added: dict[int, dict[str, int]]
+    ) -> "Text":
+        """The postings with the services at `removed` gone and those of `added` in (copy
+        on write: only the inner dictionaries of the stems touched are copied)."""
+        overlay = dict(self.overlay)
+        by_stem = dict(self.overlay_stems)
+        copied: set[str] = set()
+
+        def of(stem: str) -> dict[int, int]:
+            if stem not in copied:
+                by_stem[stem] = dict(by_stem.get(stem, {}))
+                copied.add(stem)
+            return by_stem[stem]
+
+        for position in removed:
+            for stem in overlay.pop(position, {}):
+                of(stem).pop(position, None)
+        for position, document in added.items():
+            overlay[position] = document
+            for stem, weight in document.items():
+                of(stem)[position] = weight
+        return replace(self, dirty=dirty, overlay=overlay, overlay_stems=by_stem)
 
     def postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.stems.get(stem)
@@ -228,18 +255,19 @@ class Text:
         else:
             start, stop = self.starts[found], self.starts[found + 1]
             positions, weights = self.positions[start:stop], self.weights[start:stop]
-            if self.overlay:
-                keep = ~self.dirty[positions]
-                positions, weights = positions[keep], weights[keep]
-        extra = [(pos, found[stem]) for pos, found in self.overlay.items() if stem in found]
+            keep = ~self.dirty[positions]  # changed since: their stems are in the overlay
+            positions, weights = positions[keep], weights[keep]
+        extra = self.overlay_stems.get(stem)
         if extra:
-            more_positions, more_weights = zip(*extra, strict=True)
-            positions = np.concatenate([positions, np.array(more_positions, np.int32)])
-            weights = np.concatenate([weights, np.array(more_weights, np.uint8)])
+            more_positions = np.fromiter(extra.keys(), np.int32, len(extra))
+            more_weights = np.fromiter(extra.values(), np.uint8, len(extra))
+            positions = np.concatenate([positions, more_positions])
+            weights = np.concatenate([weights, more_weights])
         return positions, weights.astype(np.float64)
 
     def vocabulary(self) -> list[str]:
-        extra = {stem for weights in self.overlay.values() for stem in weights} - self.stems.keys()
+        extra = [stem for stem, found in self.overlay_stems.items() if found]
+        extra = [stem for stem in extra if stem not in self.stems]
         return [*self.stem_list, *extra] if extra else self.stem_list
 
 
@@ -422,7 +450,7 @@ class Index:
         )
         names = list(self.names)
         dirty = _grown(self.text.dirty, grow, False)
-        overlay = dict(self.text.overlay)
+        documents: dict[int, dict[str, int]] = {}
         for position in changed:
             pk = ids[position]
             if arrays["live"][position]:  # leaves its place in name order, or moves
@@ -432,7 +460,6 @@ class Index:
                     del names[at]
             arrays["live"][position] = False
             dirty[position] = True
-            overlay.pop(position, None)
             for held in terms.values():
                 held.matrix[position] = False
         new_service, new_lat, new_lon = [], [], []
@@ -456,7 +483,7 @@ class Index:
             bisect.insort(names, key)
             ranks = arrays["name_rank"]
             ranks[position] = _rank_between(names, key, ranks, positions)
-            overlay[position] = row.document
+            documents[position] = row.document
             for lat, lon in row.points:
                 new_service.append(position)
                 new_lat.append(lat)
@@ -472,7 +499,7 @@ class Index:
             labels=labels,
             terms=terms,
             points=points,
-            text=replace(self.text, dirty=dirty, overlay=overlay),
+            text=self.text.changed(dirty, changed.tolist(), documents),
         )
         for name, values in arrays.items():  # the copied arrays (replace() checks no types)
             object.__setattr__(changed_index, name, values)

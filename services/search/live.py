@@ -14,8 +14,10 @@ changes and the rows they name are read in one snapshot (a REPEATABLE READ trans
 PostgreSQL, a deferred read transaction on SQLite), as a whole build is.
 """
 
+import contextlib
 import datetime
 import logging
+import os
 import threading
 import time
 
@@ -106,6 +108,10 @@ def _rebuild_in_background() -> bool:
 
 def _rebuild() -> None:
     global _index
+    with contextlib.suppress(AttributeError, OSError):
+        # The lowest CPU priority for this thread (Linux schedules threads one by one), so
+        # the requests of this process and the others go first.
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
         fresh = build()
         with _lock:

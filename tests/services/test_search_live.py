@@ -84,6 +84,22 @@ def test_a_rename_by_queryset_update_is_found_by_its_new_name(settled):
     assert names("q=harbour") == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_words_of_a_name_changed_twice_are_forgotten_each_time():
+    seed_reference_data()
+    service = located(name="Harbour peer support")
+    live.rebuild_now()
+
+    for name in ("Lighthouse peer support", "Quayside peer support"):
+        Service.objects.filter(pk=service.pk).update(name=name)
+        live.current()  # applied to the process's index, not a copy
+
+    assert names("q=quayside") == ["Quayside peer support"]
+    assert names("q=lighthouse") == []
+    assert names("q=harbour") == []
+    assert names("q=peer") == ["Quayside peer support"]
+
+
 def test_a_change_made_in_raw_sql_is_seen(settled):
     table = Service._meta.db_table
     with connection.cursor() as cursor:
