@@ -1,6 +1,6 @@
 """A GIN index for keyword search on PostgreSQL, on exactly the expression that
-`services.search.service_document()` builds. Other databases need no index (they search
-with LIKE), so the operation does nothing there."""
+the keyword search of that time built. Other databases need no index (they searched
+with LIKE), so the operation does nothing there. Migration 0014 drops it again."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -10,8 +10,8 @@ INDEX_NAME = "service_search_document"
 
 
 def _index() -> GinIndex:
-    # Kept identical to services.search.service_document() (a test checks that PostgreSQL
-    # uses it); defined here so the migration does not change if that code moves.
+    # As the keyword search of that time built it (it used this index on PostgreSQL);
+    # defined here so the migration does not change when that code moves.
     document = (
         SearchVector("name", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english")
