@@ -309,6 +309,14 @@ class Index:
         """Published services."""
         return int(self.live.sum())
 
+    def terms_of(self, pk: uuid.UUID) -> dict[str, list] | None:
+        """A published service's vocabulary terms, relation by relation, in display order
+        (None when the index does not hold it)."""
+        position = self.positions.get(pk.int)
+        if position is None or not self.live[position]:
+            return None
+        return {relation: held.of(position) for relation, held in self.terms.items()}
+
     # Filters -------------------------------------------------------------------------
 
     def accepting(self, today: datetime.date) -> np.ndarray:

@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 import time
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -80,7 +81,9 @@ def _catch_up() -> Index:
     if now - _pruned_at > PRUNE_EVERY_SECONDS:
         _prune_quietly(now)
     cursor, changes = read_changes(index.cursor)
-    if not changes and cursor == index.cursor:
+    if not changes:
+        if cursor != index.cursor:  # other transactions ended: a new position, same services
+            index = _index = replace(index, cursor=cursor)
         return index
     services = {change for change in changes if change is not None}
     if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
