@@ -425,12 +425,13 @@ class Index:
 
     def _with_services(self, wanted: list[uuid.UUID]) -> "Index":
         rows = {row.pk.int: row for row in read_services(self.area_wholes, only=wanted)}
-        ids, positions, labels = list(self.ids), dict(self.positions), list(self.labels)
-        for pk, row in rows.items():
-            if pk not in positions:
-                positions[pk] = len(ids)
-                ids.append(pk)
-                labels.append(row.name)
+        arriving = [pk for pk in rows if pk not in self.positions]
+        # The lists and dictionaries are copied only when they change (copy on write).
+        ids, positions, labels = self.ids, self.positions, self.labels
+        if arriving:
+            ids, positions = [*ids, *arriving], dict(positions)
+            positions.update((pk, len(self.ids) + n) for n, pk in enumerate(arriving))
+            labels = [*labels, *(rows[pk].name for pk in arriving)]
         grow = len(ids) - len(self.ids)
         arrays = {
             name: _grown(getattr(self, name), grow, fill)
@@ -456,12 +457,22 @@ class Index:
         changed = np.array(
             [positions[pk.int] for pk in wanted if pk.int in positions], dtype=np.int64
         )
-        names = list(self.names)
+        # Services that leave their place in name order, arrive in it or move (renamed).
+        moving = {
+            position
+            for position in changed.tolist()
+            if not arrays["live"][position]
+            or (row := rows.get(ids[position])) is None
+            or row.name != labels[position]
+        }
+        names = list(self.names) if moving else self.names
+        if moving and labels is self.labels:
+            labels = list(labels)
         dirty = _grown(self.text.dirty, grow, False)
         documents: dict[int, dict[str, int]] = {}
         for position in changed:
             pk = ids[position]
-            if arrays["live"][position]:  # leaves its place in name order, or moves
+            if position in moving and arrays["live"][position]:
                 old = (labels[position], pk)
                 at = bisect.bisect_left(names, old)
                 if at < len(names) and names[at] == old:
@@ -486,11 +497,12 @@ class Index:
             arrays["covers"][position] = False
             arrays["covers"][position, covered] = True
             arrays["covers_any"][position] = row.covers_any
-            key = (row.name, pk)
-            labels[position] = row.name
-            bisect.insort(names, key)
-            ranks = arrays["name_rank"]
-            ranks[position] = _rank_between(names, key, ranks, positions)
+            if position in moving:
+                key = (row.name, pk)
+                labels[position] = row.name
+                bisect.insort(names, key)
+                ranks = arrays["name_rank"]
+                ranks[position] = _rank_between(names, key, ranks, positions)
             documents[position] = row.document
             for lat, lon in row.points:
                 new_service.append(position)
