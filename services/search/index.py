@@ -282,7 +282,7 @@ class Index:
     positions: dict[int, int]
     live: np.ndarray  # published now
     name_rank: np.ndarray
-    names: list[tuple[str, int]]  # (name, id) of live services, sorted
+    by_name: list[int]  # positions of live services, in (name, id) order
     labels: list[str]  # name by position
     checked: np.ndarray  # last_checked_at as POSIX seconds, NaN when never checked
     national: np.ndarray
@@ -410,10 +410,7 @@ class Index:
                 matrix = np.hstack([matrix, extra])
             terms[relation] = Terms(listed, columns, matrix)
         wholes = _area_wholes()
-        councils = dict(self.councils)
-        for slugs in wholes.values():
-            for slug in slugs:
-                councils.setdefault(slug, len(councils))
+        councils = _council_columns(wholes, self.councils)
         covers = self.covers
         if len(councils) > covers.shape[1]:
             extra = np.zeros((covers.shape[0], len(councils) - covers.shape[1]), bool)
@@ -465,18 +462,21 @@ class Index:
             or (row := rows.get(ids[position])) is None
             or row.name != labels[position]
         }
-        names = list(self.names) if moving else self.names
+        by_name = list(self.by_name) if moving else self.by_name
         if moving and labels is self.labels:
             labels = list(labels)
+
+        def name_key(position: int) -> tuple[str, int]:
+            return labels[position], ids[position]
+
         dirty = _grown(self.text.dirty, grow, False)
         documents: dict[int, dict[str, int]] = {}
         for position in changed:
             pk = ids[position]
-            if position in moving and arrays["live"][position]:
-                old = (labels[position], pk)
-                at = bisect.bisect_left(names, old)
-                if at < len(names) and names[at] == old:
-                    del names[at]
+            if position in moving and arrays["live"][position]:  # its old place, by old name
+                at = bisect.bisect_left(by_name, name_key(position), key=name_key)
+                if at < len(by_name) and by_name[at] == position:
+                    del by_name[at]
             arrays["live"][position] = False
             dirty[position] = True
             for held in terms.values():
@@ -498,11 +498,10 @@ class Index:
             arrays["covers"][position, covered] = True
             arrays["covers_any"][position] = row.covers_any
             if position in moving:
-                key = (row.name, pk)
                 labels[position] = row.name
-                bisect.insort(names, key)
-                ranks = arrays["name_rank"]
-                ranks[position] = _rank_between(names, key, ranks, positions)
+                bisect.insort(by_name, position, key=name_key)
+                at = bisect.bisect_left(by_name, name_key(position), key=name_key)
+                arrays["name_rank"][position] = _rank_between(by_name, at, arrays["name_rank"])
             documents[position] = row.document
             for lat, lon in row.points:
                 new_service.append(position)
@@ -515,7 +514,7 @@ class Index:
             self,
             ids=ids,
             positions=positions,
-            names=names,
+            by_name=by_name,
             labels=labels,
             terms=terms,
             points=points,
@@ -526,6 +525,15 @@ class Index:
         return changed_index
 
 
+def _council_columns(wholes: dict, existing: dict[str, int]) -> dict[str, int]:
+    """A column of `covers` for every council area: those already given keep theirs."""
+    councils = dict(existing)
+    for slugs in wholes.values():
+        for slug in slugs:
+            councils.setdefault(slug, len(councils))
+    return councils
+
+
 def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
     """A copy of `array` with `grow` more rows of `fill` (copy on write)."""
     if not grow:
@@ -534,11 +542,10 @@ def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
     return np.concatenate([array, extra])
 
 
-def _rank_between(names: list, key: tuple, ranks: np.ndarray, positions: dict) -> float:
-    """A name rank for `key` (already in `names`) between its neighbours' ranks."""
-    at = bisect.bisect_left(names, key)
-    before: float | None = float(ranks[positions[names[at - 1][1]]]) if at > 0 else None
-    after: float | None = float(ranks[positions[names[at + 1][1]]]) if at + 1 < len(names) else None
+def _rank_between(by_name: list[int], at: int, ranks: np.ndarray) -> float:
+    """A name rank for the service at `by_name[at]` between its neighbours' ranks."""
+    before = float(ranks[by_name[at - 1]]) if at > 0 else None
+    after = float(ranks[by_name[at + 1]]) if at + 1 < len(by_name) else None
     if before is None and after is None:
         return 0.0
     if before is None:
@@ -878,10 +885,7 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text)
     ids = [row.pk.int for row in rows]
     positions = {pk: n for n, pk in enumerate(ids)}
     size = len(rows)
-    councils: dict[str, int] = {}
-    for slugs in wholes.values():
-        for slug in slugs:
-            councils.setdefault(slug, len(councils))
+    councils = _council_columns(wholes, {})
     covers = np.zeros((size, len(councils)), bool)
     point_service, point_lat, point_lon = [], [], []
     for n, row in enumerate(rows):
@@ -904,7 +908,7 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text)
         positions=positions,
         live=np.ones(size, bool),
         name_rank=np.arange(size, dtype=np.float64),
-        names=[(row.name, row.pk.int) for row in rows],
+        by_name=list(range(len(rows))),  # rows are in (name, id) order
         labels=[row.name for row in rows],
         checked=array("checked", np.float64),
         national=array("national", bool),
