@@ -11,7 +11,7 @@ class SearchChange(models.Model):
     Each server process keeps an in-memory search index (`services.search.index`) and reads
     the rows after its own position before each search (`services.search.live`), applying
     them to its index: only the services named are read again. Rows older than
-    `SEARCH_CHANGES_KEPT` are deleted (`prune_search_changes`, and by the processes as they go).
+    `SEARCH_CHANGES_KEPT_MINUTES` are deleted by `prune_search_changes` (a scheduled job).
     """
 
     service_id = models.UUIDField(null=True, blank=True, db_index=True)

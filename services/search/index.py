@@ -612,9 +612,6 @@ def _pk(model: type[models.Model]) -> str:
 
 def _terms() -> dict[str, list]:
     """Every term of each relation, in display order (position, then name)."""
-    from services.models import Service
-
-    del Service
     return {
         relation: list(
             _m2m(relation).related_model._default_manager.all().order_by("position", "name", "pk")
@@ -642,9 +639,6 @@ def _area_wholes() -> dict[int, tuple[str, ...]]:
 def _packed_terms_sql(relation: str, term_ids: list[int], alias: str) -> tuple[str, list[str]]:
     """A grouped subquery packing each service's terms of `relation` into integer columns:
     term n of `term_ids` is bit n % BITS_PER_COLUMN of column n // BITS_PER_COLUMN."""
-    from services.models import Service
-
-    del Service
     quote = connection.ops.quote_name
     relation_field = _m2m(relation)
     through = cast(type[models.Model], relation_field.remote_field.through)
@@ -789,15 +783,14 @@ def read_services(
     def of_these(queryset):
         return queryset.filter(service_id__in=ids) if narrowed else queryset
 
-    for relation in VOCABULARY_RELATIONS:
+    # The whole directory's terms are read packed (`_packed_terms`); a few services' here.
+    for relation in VOCABULARY_RELATIONS if narrowed else ():
         field_ = _m2m(relation)
         through = cast(type[models.Model], field_.remote_field.through)
         target = f"{field_.m2m_reverse_field_name()}_id"
-        if narrowed:  # the whole directory's terms are read packed (`_packed_terms`)
-            pairs = of_these(through._default_manager.all()).values_list("service_id", target)
-            for service_id, term_id in pairs.iterator(chunk_size=10_000):
-                if service_id in by_raw:
-                    by_raw[service_id].terms.setdefault(relation, []).append(term_id)
+        pairs = of_these(through._default_manager.all()).values_list("service_id", target)
+        for service_id, term_id in pairs.iterator(chunk_size=10_000):
+            by_raw[service_id].terms.setdefault(relation, []).append(term_id)
     located = of_these(ServiceAtLocation.objects.all()).values_list(
         "service_id", "location__latitude", "location__longitude"
     )

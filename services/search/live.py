@@ -23,10 +23,17 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.utils import timezone
 
-from services.search.index import OVERLAY_LIMIT, Index, build, consistent_read, read_changes
+from services.search.index import (
+    OVERLAY_LIMIT,
+    Cursor,
+    Index,
+    build,
+    consistent_read,
+    read_changes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +44,8 @@ _lock = threading.Lock()  # one thread at a time brings the index up to date
 _index: Index | None = None
 _rebuilding: threading.Thread | None = None
 _polled_at = 0.0  # time.monotonic() of this process's last look at the change log
-_pruned_at = 0.0
-PRUNE_EVERY_SECONDS = 600
+# Rows deleted per statement when pruning, so each stays short.
+PRUNE_BATCH = 10_000
 
 
 def _build_now() -> Index:
@@ -54,10 +61,7 @@ def current() -> Index:
     """The index, up to date with every committed change (1 query when nothing changed)."""
     index = _index or _build_now()
     if connection.in_atomic_block:
-        cursor, changes = read_changes(index.cursor)
-        if not changes and cursor == index.cursor:
-            return index
-        return index.apply(cursor, changes, vocabulary_changed=None in changes)
+        return _with_changes(index, *read_changes(index.cursor))
     if not _lock.acquire(blocking=False):
         return index  # another thread is bringing it up to date: use the one we have
     try:
@@ -78,22 +82,28 @@ def _catch_up() -> Index:
             _index = build()
         return index
     _polled_at = now
-    if now - _pruned_at > PRUNE_EVERY_SECONDS:
-        _prune_quietly(now)
     cursor, changes = read_changes(index.cursor)
-    if not changes:
-        if cursor != index.cursor:  # other transactions ended: a new position, same services
-            index = _index = replace(index, cursor=cursor)
-        return index
-    services = {change for change in changes if change is not None}
-    if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
-        return index
-    with consistent_read():  # the changes and the rows they name, from one snapshot
-        cursor, changes = read_changes(index.cursor)
-        index = _index = index.apply(cursor, changes, vocabulary_changed=None in changes)
+    if changes:
+        services = {change for change in changes if change is not None}
+        if len(services) > REBUILD_AFTER_CHANGES and _rebuild_in_background():
+            return index
+        with consistent_read():  # the changes and the rows they name, from one snapshot
+            cursor, changes = read_changes(index.cursor)
+            index = _with_changes(index, cursor, changes)
+    else:
+        index = _with_changes(index, cursor, changes)
+    _index = index
     if index.changes_applied > OVERLAY_LIMIT:
         _rebuild_in_background()
     return index
+
+
+def _with_changes(index: Index, cursor: Cursor, changes: list) -> Index:
+    """`index` with `changes` applied and at `cursor` (the same index when nothing moved;
+    a new position alone when other transactions ended without changing a service)."""
+    if not changes:
+        return index if cursor == index.cursor else replace(index, cursor=cursor)
+    return index.apply(cursor, changes, vocabulary_changed=None in changes)
 
 
 def _rebuild_in_background() -> bool:
@@ -131,7 +141,8 @@ def kept() -> datetime.timedelta:
 
 def prune() -> int:
     """Delete change-log rows older than SEARCH_CHANGES_KEPT_MINUTES (on PostgreSQL, only
-    those of transactions no reader can still be waiting for). Returns how many."""
+    those of transactions no reader can still be waiting for), PRUNE_BATCH rows a
+    statement. Returns how many (`prune_search_changes`, run from the scheduler)."""
     from services.models import SearchChange
 
     old = SearchChange.objects.filter(created_at__lt=timezone.now() - kept())
@@ -140,19 +151,11 @@ def prune() -> int:
             db.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
             (xmin,) = db.fetchone()
         old = old.filter(xid__lt=xmin)
-    deleted, _ = old.delete()
+    deleted = 0
+    while batch := list(old.order_by("pk").values_list("pk", flat=True)[:PRUNE_BATCH]):
+        SearchChange.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
     return deleted
-
-
-def _prune_quietly(now: float) -> None:
-    """Each process prunes now and then, so the log stays small without a scheduled job;
-    a failure (a busy database) is left for next time."""
-    global _pruned_at
-    _pruned_at = now
-    try:
-        prune()
-    except DatabaseError:
-        logger.warning("Pruning the search change log failed; it will be tried again.")
 
 
 def rebuild_now() -> Index:
@@ -166,10 +169,10 @@ def rebuild_now() -> Index:
 
 def forget() -> None:
     """Drop this process's index (tests start each from an empty one)."""
-    global _index, _polled_at, _pruned_at
+    global _index, _polled_at
     with _lock:
         _index = None
-        _polled_at = _pruned_at = time.monotonic()
+        _polled_at = time.monotonic()
 
 
 def wait_for_rebuild(timeout: float | None = None) -> None:

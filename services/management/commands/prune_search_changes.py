@@ -5,8 +5,8 @@ from services.search import live
 
 class Command(BaseCommand):
     help = (
-        "Delete search change-log rows older than SEARCH_CHANGES_KEPT_MINUTES. The web "
-        "processes also do this now and then; run it from cron where they may be idle."
+        "Delete search change-log rows older than SEARCH_CHANGES_KEPT_MINUTES, a batch at a "
+        "time. Run it hourly from the scheduler."
     )
 
     def handle(self, *args, **options):
