@@ -13,6 +13,8 @@ What is watched (`WATCHED` below is the list the tests check against the index):
 - vocabularies and areas: a row with no service (the vocabulary changed).
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 SERVICE_RELATIONS = (*VOCABULARY_RELATIONS, "areas", "locations")
@@ -163,7 +165,9 @@ def statements(apps, vendor: str) -> list[str]:
         return _postgresql(apps)
     if vendor == "sqlite":
         return _sqlite(apps)
-    raise NotImplementedError(f"No search-change triggers for {vendor}.")
+    raise ImproperlyConfigured(
+        f"The search change log has triggers for PostgreSQL and SQLite only, not {vendor}."
+    )
 
 
 def install(apps, schema_editor) -> None:
@@ -172,14 +176,25 @@ def install(apps, schema_editor) -> None:
 
 
 def remove(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    for statement in statements(apps, vendor):
-        if not statement.lstrip().startswith("CREATE TRIGGER"):
-            continue
-        parts = statement.split()
-        name = parts[2]
-        if vendor == "postgresql":
-            table = parts[parts.index("ON") + 1]
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    """Drop every trigger (and, on PostgreSQL, function) this module installed, as the
+    database lists them."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c "
+                "ON c.oid = t.tgrelid WHERE t.tgname LIKE %s",
+                [f"{PREFIX}_%"],
+            )
+            for name, table in cursor.fetchall():
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}_%"])
+            for (name,) in cursor.fetchall():
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}")
         else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{PREFIX}_%"],
+            )
+            for (name,) in cursor.fetchall():
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
