@@ -2,6 +2,8 @@
 (service, organisation, locations, services-at-locations, schedules) on the batch's rows in
 memory, with the same rules and messages, the rows to write left in the draft."""
 
+import uuid
+
 from services.models import Location, Organisation, Schedule, Service, ServiceAtLocation
 
 from .batch import Draft, as_uuid
@@ -71,7 +73,7 @@ def _location(record, organisation, data: dict, draft: Draft) -> tuple[Location,
 
 
 def _links(record, service, organisation, draft: Draft) -> bool:
-    changed, kept = False, set()
+    changed, kept = False, set[uuid.UUID]()
     for link_data, location_data in record.locations():
         if location_data:
             location, location_changed = _location(record, organisation, location_data, draft)
@@ -86,28 +88,34 @@ def _links(record, service, organisation, draft: Draft) -> bool:
             raise RecordError(f"Service at location {link_id} belongs to another service.")
         fields = {"service_id": service.pk, "location_id": location.pk,
                   "description": str(link_data.get("description") or "")[:200]}  # fmt: skip
-        if draft.save_if_changed(link, fields, service=service, location=location):
-            draft.history.setdefault((ServiceAtLocation, link.pk))
-            changed = True
-        draft.children_of(ServiceAtLocation, service.pk).add(link.pk)
-        kept.add(link.pk)
-    removed = draft.children_of(ServiceAtLocation, service.pk) - kept
-    draft.delete(ServiceAtLocation, service.pk, removed)
-    return changed or bool(removed)
+        changed |= _keep_child(draft, link, fields, service, kept, location=location)
+    return _drop_other_children(draft, ServiceAtLocation, service, kept) or changed
 
 
 def _schedules(record, service, draft: Draft) -> bool:
-    changed, kept = False, set()
+    changed, kept = False, set[uuid.UUID]()
     for fields in record.schedules():
         schedule_id = fields.pop("id")
         schedule = draft.get(Schedule, schedule_id) or Schedule(id=as_uuid(schedule_id))
         if not schedule._state.adding and schedule.service_id != service.pk:
             raise RecordError(f"Schedule {schedule_id} belongs to another service.")
-        if draft.save_if_changed(schedule, {"service_id": service.pk, **fields}):
-            draft.history.setdefault((Schedule, schedule.pk))
-            changed = True
-        draft.children_of(Schedule, service.pk).add(schedule.pk)
-        kept.add(schedule.pk)
-    removed = draft.children_of(Schedule, service.pk) - kept
-    draft.delete(Schedule, service.pk, removed)
-    return changed or bool(removed)
+        fields = {"service_id": service.pk, **fields}
+        changed |= _keep_child(draft, schedule, fields, service, kept)
+    return _drop_other_children(draft, Schedule, service, kept) or changed
+
+
+def _keep_child(draft: Draft, child, fields: dict, service, kept: set, **related) -> bool:
+    """Save a service's link or session if it changed (with history), and note it kept."""
+    changed = draft.save_if_changed(child, fields, service=service, **related)
+    if changed:
+        draft.history.setdefault((type(child), child.pk))
+    draft.children_of(type(child), service.pk).add(child.pk)
+    kept.add(child.pk)
+    return changed
+
+
+def _drop_other_children(draft: Draft, model, service, kept: set) -> bool:
+    """Delete the service's rows of `model` the record no longer has."""
+    removed = draft.children_of(model, service.pk) - kept
+    draft.delete(model, service.pk, removed)
+    return bool(removed)
