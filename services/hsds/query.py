@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from services.geo.resolve import resolve_location
 from services.models import Service, ServiceAtLocation
-from services.search.filterset import UTCDateTimeField
+from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet, UTCDateTimeField
 
 from .taxonomy import BY_ID, TAXONOMIES, Taxonomy
 
@@ -110,8 +110,6 @@ def search(cleaned: dict):
     `near` and `proximity` (metres) its radius; a term of a searchable vocabulary is that
     filter. Parameters the search page has no equivalent for (organization_id,
     modified_after, taxonomy_id, other taxonomies' terms) narrow the services it starts from."""
-    from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet
-
     params: dict[str, object] = {}
     narrowing = Q()
     if cleaned.get("search"):
@@ -146,9 +144,17 @@ class LinksInOrder:
     """The services-at-locations of search results, for a paginator: in the results' order,
     then by location name. Its length is counted from ids; a slice reads just those links."""
 
+    # Up to this many results, their links are read by id; beyond it, every published
+    # service's (a narrow search reads a few rows, a wide one one scan).
+    BY_ID = 5000
+
     def __init__(self, service_ids: list, prepare):
         order = {pk: n for n, pk in enumerate(service_ids)}
-        rows = ServiceAtLocation.objects.filter(service__in=Service.objects.published())
+        links = ServiceAtLocation.objects.all()
+        if len(service_ids) <= self.BY_ID:
+            rows = links.filter(service_id__in=service_ids)
+        else:
+            rows = links.filter(service__in=Service.objects.published())
         found = [
             (order[service], name, str(pk), pk)
             for pk, service, name in rows.values_list("pk", "service_id", "location__name")
