@@ -289,7 +289,7 @@ class ServiceFilterSet(django_filters.FilterSet):
     # One parameter each ----------------------------------------------------------------
 
     def filter_nothing(self, queryset, name, value):
-        """Location, radius, grouping and sort apply together, in filter_queryset."""
+        """Held by the index: applied together, through `criteria`."""
         return queryset
 
     def filter_accessibility(self, queryset, name, value):
@@ -361,19 +361,16 @@ class ServiceFilterSet(django_filters.FilterSet):
     def chosen_sort(self) -> str:
         """The order the results are in (the one asked for, if it applies, else the default:
         best match with words, else nearest first with a place, else by name)."""
-        return self._sort()
-
-    def _sort(self) -> str:
-        sort = self._data.get("sort")
-        if sort == Sort.DISTANCE and not self.is_grouped:
+        sort = self._data.get("sort") or ""
+        if (sort == Sort.DISTANCE and not self.is_grouped) or (
+            sort == Sort.RELEVANCE and not self.words
+        ):
             sort = ""
-        if sort == Sort.RELEVANCE and not self.words:
-            sort = ""
-        if not sort and self.words:
+        if sort:
+            return sort
+        if self.words:
             return Sort.RELEVANCE
-        if not sort:
-            sort = Sort.DISTANCE if self.is_grouped else ""
-        return sort or Sort.NAME
+        return Sort.DISTANCE if self.is_grouped else Sort.NAME
 
     @cached_property
     def words(self) -> list[keyword.Word]:
@@ -394,7 +391,7 @@ class ServiceFilterSet(django_filters.FilterSet):
             if not _is_empty(data.get(name)) and not (name == "open_now" and not data[name])
         }
         only_ids = None
-        sort = self._sort()
+        sort = self.chosen_sort
         if sql_filters or self._narrowed or self._near_area:
             queryset = self.queryset
             assert queryset is not None, "set in __init__"
