@@ -116,14 +116,18 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 def best_effort(what: str, write: Callable[[], object]) -> None:
     """Run a write that a read must not depend on (a counter, a "last used" time). If the
     database refuses it (disk full, locked, read-only), log that it was skipped and go on.
-    The savepoint keeps a failed write from spoiling a transaction around it."""
-    from django.db import transaction
+    Inside a transaction a savepoint keeps a failed write from spoiling it; outside one the
+    write runs as it is (one statement commits itself: no BEGIN and COMMIT round trips)."""
+    from django.db import connection, transaction
 
     if writes_refused():
         logger.warning("Skipped %s: the database refused a write earlier in this request.", what)
         return
     try:
-        with transaction.atomic():
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                write()
+        else:
             write()
     except DatabaseError as exc:
         mark_writes_refused()

@@ -6,11 +6,13 @@ the button (its id is the fragment of the address it returns to). Once the servi
 list it says so, "On your list ✓", and offers "Remove". static/src/my-list.js sends the same
 forms with fetch and swaps in the button's new state without leaving the page."""
 
+from collections.abc import Callable
+
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from engagement import shortlists
 
@@ -29,7 +31,7 @@ def list_button_html(
     if on_list:
         action, state = (
             reverse("engagement:shortlist_remove"),
-            format_html(
+            mark_safe(
                 '<p class="rd_list-button__state"><strong>On your list <span aria-hidden="true">'
                 "✓</span></strong></p>"
             ),
@@ -55,6 +57,35 @@ def list_button_html(
         state=state,
         label=label,
     )
+
+
+def list_buttons(*, csrf_input: str, next_url: str) -> Callable[[object, str, bool], str]:
+    """`list_button_html` for many services of one page (result cards): the parts every
+    button shares are worked out once, then each button is plain string building."""
+    add, remove = reverse("engagement:shortlist_add"), reverse("engagement:shortlist_remove")
+    shared = f'{csrf_input}<input type="hidden" name="service" value="'
+    next_input = f'"><input type="hidden" name="next" value="{escape(next_url)}">'
+    on_list_state = (
+        '<p class="rd_list-button__state"><strong>On your list <span aria-hidden="true">'
+        "✓</span></strong></p>"
+    )
+
+    def button(service_pk, service_name: str, on_list: bool) -> str:
+        name = escape(service_name)
+        if on_list:
+            action, state = remove, on_list_state
+            label = f'Remove<span class="visually-hidden"> {name} from my list</span>'
+        else:
+            action, state = add, ""
+            label = f'Add to my list<span class="visually-hidden">: {name}</span>'
+        return (
+            f'<form method="post" action="{action}" class="rd_no-print  rd_list-button" '
+            f'id="{anchor(service_pk)}" data-list-button>{shared}{service_pk}{next_input}{state}'
+            '<button type="submit" class="ds_button  ds_button--secondary  ds_button--small">'
+            f"{label}</button></form>"
+        )
+
+    return button
 
 
 def csrf_input(token) -> SafeString:
