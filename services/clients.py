@@ -10,7 +10,10 @@ by the client and proves nothing; with no trusted proxy the header is ignored al
 from ipaddress import ip_address
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from services.cache import DatabaseCache, add_then_incr, redis_hit
 
 
 def client_ip(request) -> str:
@@ -28,14 +31,15 @@ def client_ip(request) -> str:
 
 
 def hit(key: str, window_seconds: int) -> int:
-    """Count one event under `key` and return the count in this window (1 for the first).
+    """Count one event under `key` and return the count in this window (1 for the first, then
+    2, 3, …; a new window starts at 1 once the last has expired).
 
-    Only `add` (create if absent, atomic) and `incr` (atomic in Redis and in
-    services.cache.DatabaseCache, keeping the expiry) are used, so concurrent workers and
-    servers never lose a count; get-then-set would."""
-    if cache.add(key, 1, timeout=window_seconds):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr(): a new window
-        return 1 if cache.add(key, 1, timeout=window_seconds) else cache.incr(key)
+    One atomic statement or round trip in the shared cache (services/cache.py), so concurrent
+    workers and servers never lose a count: an upsert in the database cache, a MULTI/EXEC
+    pipeline in Redis; `add` then `incr` elsewhere (the test suite's local-memory cache)."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        return backend.hit(key, window_seconds)
+    if isinstance(backend, RedisCache):
+        return redis_hit(backend, key, window_seconds)
+    return add_then_incr(backend, key, window_seconds)

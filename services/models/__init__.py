@@ -2,6 +2,7 @@ from .areas import Area
 from .listings import Location, Service, ServiceAtLocation
 from .organisations import Organisation, OrganisationMembership
 from .postcodes import Postcode
+from .rate_counters import RateCounter
 from .schedules import WEEKDAY_SLUGS, CourseRun, Schedule, Weekday
 from .search_state import SearchChange
 from .tokens import OrganisationToken
@@ -33,6 +34,7 @@ __all__ = [
     "OrganisationMembership",
     "OrganisationToken",
     "Postcode",
+    "RateCounter",
     "Schedule",
     "SearchChange",
     "Service",
