@@ -37,6 +37,7 @@ from django.db import connection, models, transaction
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
 from services.search import keyword
+from services.search.packed import Ids, Positions, Strings
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 # Terms of one vocabulary are packed into integer columns of this many bits each when the
@@ -173,21 +174,17 @@ class Terms:
 
 @dataclass(frozen=True)
 class Points:
-    """Every location of every service, sorted by latitude, with what distances need."""
+    """Every location of every service, sorted by latitude (radians and cosines are worked
+    out for the few inside a search's box, not held for all)."""
 
     lat: np.ndarray
     lon: np.ndarray
-    service: np.ndarray  # position of the service
-    phi: np.ndarray  # latitude, longitude in radians and cos(latitude)
-    lam: np.ndarray
-    cos_phi: np.ndarray
+    service: np.ndarray  # position of the service, int32
 
     @classmethod
     def of(cls, service: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> "Points":
         order = np.argsort(lat, kind="stable")
-        lat, lon = lat[order], lon[order]
-        phi = np.radians(lat)
-        return cls(lat, lon, service[order], phi, np.radians(lon), np.cos(phi))
+        return cls(lat[order], lon[order], service[order].astype(np.int32))
 
     def without(self, positions: np.ndarray) -> "Points":
         keep = ~np.isin(self.service, positions)
@@ -215,13 +212,12 @@ class Text:
     are masked out of the postings by `dirty` and held in `overlay` (position -> stem ->
     weight) and, the other way round, `overlay_stems` (stem -> position -> weight)."""
 
-    stems: dict[str, int]  # stem -> its number
+    stems: Strings  # sorted: stem n is the nth
     starts: np.ndarray  # int64, one more than there are stems
     positions: np.ndarray  # int32
     weights: np.ndarray  # uint8
     dirty: np.ndarray  # bool per service
     overlay: dict[int, dict[str, int]]
-    stem_list: list[str] = field(default_factory=list)  # the stems, for misspellings
     overlay_stems: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def changed(
@@ -249,7 +245,7 @@ class Text:
         return replace(self, dirty=dirty, overlay=overlay, overlay_stems=by_stem)
 
     def postings(self, stem: str) -> tuple[np.ndarray, np.ndarray]:
-        found = self.stems.get(stem)
+        found = self.stems.find(stem)
         if found is None:
             positions, weights = np.empty(0, np.int32), np.empty(0, np.uint8)
         else:
@@ -266,9 +262,10 @@ class Text:
         return positions, weights.astype(np.float64)
 
     def vocabulary(self) -> list[str]:
+        """Every stem (a list made for the occasion: misspelt words only)."""
         extra = [stem for stem, found in self.overlay_stems.items() if found]
-        extra = [stem for stem in extra if stem not in self.stems]
-        return [*self.stem_list, *extra] if extra else self.stem_list
+        extra = [stem for stem in extra if self.stems.find(stem) is None]
+        return [*self.stems.tolist(), *extra]
 
 
 @dataclass(frozen=True)
@@ -278,12 +275,11 @@ class Index:
     `name_rank` orders services by (name, id)."""
 
     cursor: Cursor
-    ids: list[int]  # the services' UUIDs as integers (cheaper to hold than UUID objects)
-    positions: dict[int, int]
+    ids: Ids  # the services' UUIDs by position (`ids[position]` is one as an int)
     live: np.ndarray  # published now
     name_rank: np.ndarray
-    by_name: list[int]  # positions of live services, in (name, id) order
-    labels: list[str]  # name by position
+    by_name: array  # int32 positions of live services, in (name, id) order
+    labels: Strings  # name by position
     checked: np.ndarray  # last_checked_at as POSIX seconds, NaN when never checked
     national: np.ndarray
     has_location: np.ndarray
@@ -305,6 +301,11 @@ class Index:
         return len(self.ids)
 
     @property
+    def positions(self) -> Positions:
+        """UUID int -> position, as a read-only mapping."""
+        return Positions(self.ids)
+
+    @property
     def size(self) -> int:
         """Published services."""
         return int(self.live.sum())
@@ -312,7 +313,7 @@ class Index:
     def terms_of(self, pk: uuid.UUID) -> dict[str, list] | None:
         """A published service's vocabulary terms, relation by relation, in display order
         (None when the index does not hold it)."""
-        position = self.positions.get(pk.int)
+        position = self.ids.position(pk.int)
         if position is None or not self.live[position]:
             return None
         return {relation: held.of(position) for relation, held in self.terms.items()}
@@ -354,9 +355,10 @@ class Index:
         inside = np.flatnonzero((lons >= box.min_lon) & (lons <= box.max_lon)) + start
         owners = points.service[inside]
         phi1, lam1 = math.radians(lat), math.radians(lon)
-        h = np.square(np.sin((points.phi[inside] - phi1) / 2)) + math.cos(phi1) * points.cos_phi[
-            inside
-        ] * np.square(np.sin((points.lam[inside] - lam1) / 2))
+        phi = np.radians(points.lat[inside])
+        h = np.square(np.sin((phi - phi1) / 2)) + math.cos(phi1) * np.cos(phi) * np.square(
+            np.sin((np.radians(points.lon[inside]) - lam1) / 2)
+        )
         distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
         nearest = np.full(len(self), np.inf)
         np.minimum.at(nearest, owners, distances)
@@ -417,18 +419,18 @@ class Index:
             covers = np.hstack([covers, extra])
         index = replace(self, terms=terms, councils=councils, area_wholes=wholes, covers=covers)
         # What an area stands for may have changed: read every covering service again.
-        covering = [uuid.UUID(int=self.ids[p]) for p in np.flatnonzero(self.covers_any)]
+        covering = self.ids.uuids(np.flatnonzero(self.covers_any))
         return index._with_services(covering) if covering else index
 
     def _with_services(self, wanted: list[uuid.UUID]) -> "Index":
         rows = {row.pk.int: row for row in read_services(self.area_wholes, only=wanted)}
-        arriving = [pk for pk in rows if pk not in self.positions]
-        # The lists and dictionaries are copied only when they change (copy on write).
-        ids, positions, labels = self.ids, self.positions, self.labels
+        arriving = [pk for pk in rows if self.ids.position(pk) is None]
+        # The ids and names are copied only when they change (copy on write).
+        ids, labels = self.ids.plus(arriving), self.labels
         if arriving:
-            ids, positions = [*ids, *arriving], dict(positions)
-            positions.update((pk, len(self.ids) + n) for n, pk in enumerate(arriving))
-            labels = [*labels, *(rows[pk].name for pk in arriving)]
+            labels = labels.with_changes(
+                {len(self.ids) + n: rows[pk].name for n, pk in enumerate(arriving)}
+            )
         grow = len(ids) - len(self.ids)
         arrays = {
             name: _grown(getattr(self, name), grow, fill)
@@ -451,9 +453,7 @@ class Index:
             relation: replace(held, matrix=_grown(held.matrix, grow, False))
             for relation, held in self.terms.items()
         }
-        changed = np.array(
-            [positions[pk.int] for pk in wanted if pk.int in positions], dtype=np.int64
-        )
+        changed = ids.positions_of(wanted)
         # Services that leave their place in name order, arrive in it or move (renamed).
         moving = {
             position
@@ -462,17 +462,16 @@ class Index:
             or (row := rows.get(ids[position])) is None
             or row.name != labels[position]
         }
-        by_name = list(self.by_name) if moving else self.by_name
-        if moving and labels is self.labels:
-            labels = list(labels)
+        by_name = self.by_name[:] if moving else self.by_name
+        renamed: dict[int, str] = {}
 
         def name_key(position: int) -> tuple[str, int]:
-            return labels[position], ids[position]
+            name = renamed.get(position)
+            return (labels[position] if name is None else name), ids[position]
 
         dirty = _grown(self.text.dirty, grow, False)
         documents: dict[int, dict[str, int]] = {}
-        for position in changed:
-            pk = ids[position]
+        for position in changed.tolist():
             if position in moving and arrays["live"][position]:  # its old place, by old name
                 at = bisect.bisect_left(by_name, name_key(position), key=name_key)
                 if at < len(by_name) and by_name[at] == position:
@@ -483,7 +482,8 @@ class Index:
                 held.matrix[position] = False
         new_service, new_lat, new_lon = [], [], []
         for pk, row in rows.items():
-            position = positions[pk]
+            position = ids.position(pk)
+            assert position is not None, "arriving services were added"
             arrays["live"][position] = True
             for name in ROW_ARRAYS:
                 arrays[name][position] = getattr(row, name)
@@ -498,7 +498,7 @@ class Index:
             arrays["covers"][position, covered] = True
             arrays["covers_any"][position] = row.covers_any
             if position in moving:
-                labels[position] = row.name
+                renamed[position] = row.name
                 bisect.insort(by_name, position, key=name_key)
                 at = bisect.bisect_left(by_name, name_key(position), key=name_key)
                 arrays["name_rank"][position] = _rank_between(by_name, at, arrays["name_rank"])
@@ -513,9 +513,8 @@ class Index:
         changed_index = replace(
             self,
             ids=ids,
-            positions=positions,
             by_name=by_name,
-            labels=labels,
+            labels=labels.with_changes(renamed) if renamed else labels,
             terms=terms,
             points=points,
             text=self.text.changed(dirty, changed.tolist(), documents),
@@ -875,8 +874,6 @@ def _give_back_memory() -> None:
 
 
 def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text) -> Index:
-    ids = [row.pk.int for row in rows]
-    positions = {pk: n for n, pk in enumerate(ids)}
     size = len(rows)
     councils = _council_columns(wholes, {})
     covers = np.zeros((size, len(councils)), bool)
@@ -892,25 +889,24 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text)
         for relation, listed in all_terms.items()
     }
 
-    def array(name: str, dtype) -> np.ndarray:
+    def values(name: str, dtype) -> np.ndarray:
         return np.array([getattr(row, name) for row in rows], dtype=dtype)
 
     return Index(
         cursor=cursor,
-        ids=ids,
-        positions=positions,
+        ids=Ids.of(row.pk for row in rows),
         live=np.ones(size, bool),
         name_rank=np.arange(size, dtype=np.float64),
-        by_name=list(range(len(rows))),  # rows are in (name, id) order
-        labels=[row.name for row in rows],
-        checked=array("checked", np.float64),
-        national=array("national", bool),
-        has_location=array("has_location", bool),
-        free=array("free", bool),
-        min_age=array("min_age", np.float64),
-        max_age=array("max_age", np.float64),
-        restricted_through=array("restricted_through", np.int64),
-        takes_referrals=array("takes_referrals", bool),
+        by_name=array("i", range(size)),  # rows are in (name, id) order
+        labels=Strings(row.name for row in rows),
+        checked=values("checked", np.float64),
+        national=values("national", bool),
+        has_location=values("has_location", bool),
+        free=values("free", bool),
+        min_age=values("min_age", np.float64),
+        max_age=values("max_age", np.float64),
+        restricted_through=values("restricted_through", np.int64),
+        takes_referrals=values("takes_referrals", bool),
         terms=terms,
         points=Points.of(
             np.array(point_service, np.int64),
@@ -918,7 +914,7 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text)
             np.array(point_lon, np.float64),
         ),
         covers=covers,
-        covers_any=array("covers_any", bool),
+        covers_any=values("covers_any", bool),
         councils=councils,
         area_wholes=wholes,
         text=text,
@@ -953,18 +949,25 @@ class PostingsBuilder:
         self.position_of = array("i", moved.tobytes())
 
     def text(self, size: int) -> Text:
-        numbers = np.frombuffer(self.stem_of, dtype=np.int32)
+        """The postings, with the stems numbered in sorted order (found by bisection)."""
+        names = list(self.stems)  # by number, as first seen
+        by_stem = sorted(range(len(names)), key=names.__getitem__)
+        renumber = np.empty(len(names), dtype=np.int32)
+        renumber[np.array(by_stem, dtype=np.int64)] = np.arange(len(names), dtype=np.int32)
+        numbers = renumber[np.frombuffer(self.stem_of, dtype=np.int32)]
         order = np.argsort(numbers, kind="stable")  # by stem, then position
-        starts = np.zeros(len(self.stems) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(numbers, minlength=len(self.stems)), out=starts[1:])
+        starts = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(numbers, minlength=len(names)), out=starts[1:])
+        stems = Strings(names[n] for n in by_stem)
+        del names, by_stem, numbers
+        self.stems = {}
         return Text(
-            stems=self.stems,
+            stems=stems,
             starts=starts,
             positions=np.frombuffer(self.position_of, dtype=np.int32)[order],
             weights=np.frombuffer(self.weight_of, dtype=np.uint8)[order],
             dirty=np.zeros(size, bool),
             overlay={},
-            stem_list=list(self.stems),
         )
 
 
@@ -1018,7 +1021,7 @@ class Hits:
 
     @property
     def ids(self) -> list:
-        return [uuid.UUID(int=self.index.ids[position]) for position in self.order]
+        return self.index.ids.uuids(self.order)
 
     def page(self, key: slice, prepare: Callable, relations: Sequence[str] = ()) -> list:
         """The services of one slice of the results, from the database (with whatever
@@ -1028,7 +1031,7 @@ class Hits:
         from services.vocabulary_loader import fill_prefetch_cache
 
         chosen = range(len(self.order))[key]
-        wanted = [uuid.UUID(int=self.index.ids[self.order[n]]) for n in chosen]
+        wanted = self.index.ids.uuids(self.order[key])
         if not wanted:
             return []
         found = {service.pk: service for service in prepare(Service.objects.filter(pk__in=wanted))}
@@ -1044,7 +1047,7 @@ class Hits:
                 service.distance_km = None if np.isnan(distance) else float(distance)
             if self.ranks is not None:
                 service.search_rank = float(self.ranks[n])
-            position = self.index.positions[pk.int]
+            position = self.order[n]
             fill_prefetch_cache(
                 service,
                 {relation: self.index.terms[relation].of(position) for relation in relations},
@@ -1058,8 +1061,7 @@ def search(index: Index, criteria: Criteria) -> Hits:
     base = index.live.copy()
     if criteria.only_ids is not None:
         wanted = np.zeros(size, dtype=bool)
-        positions = index.positions
-        wanted[[positions[pk.int] for pk in criteria.only_ids if pk.int in positions]] = True
+        wanted[index.ids.positions_of(criteria.only_ids)] = True
         base &= wanted
     if criteria.free:
         base &= index.free
