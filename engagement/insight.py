@@ -1,9 +1,9 @@
 """Record searches as anonymous counters (see models/insight.py)."""
 
+import functools
 import re
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from services import faults
@@ -70,11 +70,42 @@ def record_search(
 
 
 def _count(cell: dict) -> None:
-    updated = SearchAggregate.objects.filter(**cell).update(count=F("count") + 1)
-    if updated:
+    if _add_one(cell):
         return
     try:
         with transaction.atomic():
             SearchAggregate.objects.create(**cell, count=1)
     except IntegrityError:  # another request created the row first
-        SearchAggregate.objects.filter(**cell).update(count=F("count") + 1)
+        _add_one(cell)
+
+
+def _add_one(cell: dict) -> int:
+    """count + 1 on the cell's row, if there is one. The statement is fixed text with the
+    cell's values as parameters: compiling the ORM's UPDATE took a tenth of a search's
+    server time, and this runs on every first page of results."""
+    area = cell["council_area"]
+    params = [
+        connection.ops.adapt_datefield_value(cell["day"]),
+        cell["filters"],
+        cell["result_bucket"],
+    ]
+    if area is not None:
+        params.append(area.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_update_statement(area is None), params)
+        return cursor.rowcount
+
+
+@functools.cache
+def _update_statement(anywhere: bool) -> str:
+    meta, quote = SearchAggregate._meta, connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    area = f"{column('council_area')} IS NULL" if anywhere else f"{column('council_area')} = %s"
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {column('count')} = {column('count')} + 1 "
+        f"WHERE {column('day')} = %s AND {column('filters')} = %s "
+        f"AND {column('result_bucket')} = %s AND {area}"
+    )

@@ -19,14 +19,15 @@ def test_searches_are_counted_per_day_area_filters_and_bucket(db):
                 filters={"type": ["peer-support-group"], "day": ["tue", "mon"]},
                 result_count=0,
             )
-        record_search(council_area_slug=None, filters={}, result_count=30)
+        for _ in range(3):
+            record_search(council_area_slug=None, filters={}, result_count=30)
     rows = list(
-        SearchAggregate.objects.order_by("count").values_list(
+        SearchAggregate.objects.order_by("-count").values_list(
             "day", "council_area__slug", "filters", "result_bucket", "count"
         )
     )
     assert rows == [
-        (datetime.date(2026, 6, 1), None, "", "21+", 1),
+        (datetime.date(2026, 6, 1), None, "", "21+", 3),
         (
             datetime.date(2026, 6, 1),
             "renfrewshire",
