@@ -68,3 +68,17 @@ def test_collecting_after_responses_is_safe_from_many_threads_at_once(monkeypatc
     assert 0 < len(collections) <= 400
     assert set(collections) <= {1, 2}
     assert not runtime._collecting.locked()
+
+
+def test_the_collector_runs_after_every_eighth_response_and_fully_every_two_hundredth(
+    monkeypatch,
+):
+    collections = []
+    monkeypatch.setattr(runtime.gc, "collect", lambda generation: collections.append(generation))
+    monkeypatch.setattr(runtime, "_served", iter(range(1, 10_000)))
+
+    for _ in range(400):
+        runtime.collect_between_requests()
+
+    assert len(collections) == 400 // runtime.YOUNG_COLLECTION_EVERY == 50
+    assert collections.count(2) == 2  # after the 200th and the 400th
