@@ -61,11 +61,53 @@ def answers(url: str) -> bool:
         return False
 
 
-def _resident_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+@dataclass(frozen=True)
+class Memory:
+    """A process's memory in MB: resident (pages shared with other processes counted whole),
+    proportional (each shared page divided among the processes mapping it: the workers'
+    sum is what they cost together) and unique (its own pages: what stopping it frees).
+    Without smaps_rollup (kernels before 4.14) only the resident size is known."""
+
+    rss: float
+    pss: float | None = None
+    unique: float | None = None
+
+    def __str__(self) -> str:
+        if self.pss is None or self.unique is None:
+            return f"RSS {self.rss:.0f} MB"
+        return f"RSS {self.rss:.0f}, PSS {self.pss:.0f}, unique {self.unique:.0f} MB"
+
+
+def _kilobytes(text: str) -> dict[str, int]:
+    """`Name:   123 kB` lines (/proc/PID/status, smaps_rollup) as name -> kB."""
+    fields = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        parts = value.split()
+        if len(parts) == 2 and parts[1] == "kB" and parts[0].isdigit():
+            fields[name] = int(parts[0])
+    return fields
+
+
+def process_memory(pid: int, proc: Path = Path("/proc")) -> Memory:
+    try:
+        rollup = _kilobytes((proc / str(pid) / "smaps_rollup").read_text())
+        unique = rollup["Private_Clean"] + rollup["Private_Dirty"]
+        return Memory(rollup["Rss"] / 1024, rollup["Pss"] / 1024, unique / 1024)
+    except (OSError, KeyError):
+        status = _kilobytes((proc / str(pid) / "status").read_text())
+        return Memory(status.get("VmRSS", 0) / 1024)
+
+
+def workers_memory(pid: int, proc: Path = Path("/proc")) -> str:
+    """One line per worker of the gunicorn master `pid`."""
+    try:
+        children = (proc / str(pid) / "task" / str(pid) / "children").read_text().split()
+        figures = [process_memory(int(child), proc) for child in children]
+    except OSError:
+        return "Workers' memory: not readable here (Linux /proc only)."
+    lines = [f"  worker {n}: {memory}" for n, memory in enumerate(figures, 1)]
+    return "\n".join(["Workers' memory after the runs (smaps_rollup):", *lines])
 
 
 class Server:
@@ -109,15 +151,9 @@ class Server:
             raise RuntimeError(f"The app is not ready ({self.base}/readyz): migrate first?")
 
     def memory(self) -> str:
-        """The workers' resident memory now (each holds its own search index), from /proc."""
-        pid = self.process.pid
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            sizes = sorted(_resident_mb(int(child)) for child in children)
-        except OSError:
-            return "Workers' resident memory: not readable here (Linux /proc only)."
-        listed = ", ".join(f"{size:.0f}" for size in sizes)
-        return f"Workers' resident memory after the runs: {listed} MB."
+        """Each worker's memory now (the search index's snapshot files are mapped by all of
+        them, so its pages count in every RSS but only once in the PSS sum), from /proc."""
+        return workers_memory(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -120,3 +120,50 @@ def test_the_report_compares_searches_with_edits_against_searches_without():
 def test_loadtest_refuses_too_few_users_with_a_message(db):
     with pytest.raises(CommandError, match="--users must be between 5 and 1000"):
         call_command("loadtest", users=2, seconds=5)
+
+
+def _fake_process(proc: Path, pid: int, **files: str) -> None:
+    (proc / str(pid)).mkdir(parents=True)
+    for name, text in files.items():
+        (proc / str(pid) / name).write_text(text)
+
+
+ROLLUP = """00400000-7ffc0000 ---p 00000000 00:00 0    [rollup]
+Rss:              153600 kB
+Pss:              112640 kB
+Pss_Anon:          90000 kB
+Shared_Clean:      51200 kB
+Shared_Dirty:       4096 kB
+Private_Clean:      8192 kB
+Private_Dirty:     86016 kB
+Swap:                  0 kB
+"""
+
+
+def test_each_workers_resident_proportional_and_unique_memory_is_reported(tmp_path):
+    (tmp_path / "40" / "task" / "40").mkdir(parents=True)
+    (tmp_path / "40" / "task" / "40" / "children").write_text("41 42")
+    _fake_process(tmp_path, 41, smaps_rollup=ROLLUP)
+    status = "Name:\tgunicorn\nVmPeak:\t 200000 kB\nVmRSS:\t  102400 kB\n"
+    _fake_process(tmp_path, 42, status=status)
+
+    report = run.workers_memory(40, proc=tmp_path).splitlines()
+
+    assert report == [
+        "Workers' memory after the runs (smaps_rollup):",
+        "  worker 1: RSS 150, PSS 110, unique 92 MB",  # unique: private clean + dirty
+        "  worker 2: RSS 100 MB",  # no smaps_rollup: the resident size alone
+    ]
+    assert run.workers_memory(99, proc=tmp_path) == (
+        "Workers' memory: not readable here (Linux /proc only)."
+    )
+
+
+def test_the_memory_of_this_process_is_read_from_the_system():
+    import os
+
+    memory = run.process_memory(os.getpid())
+
+    assert memory.pss is not None
+    assert memory.unique is not None
+    assert 0 < memory.unique <= memory.pss <= memory.rss
