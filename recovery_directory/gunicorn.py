@@ -66,13 +66,16 @@ else:
 def post_worker_init(worker) -> None:
     """Build the search index before taking requests. The build runs in a thread while this
     one tells the master the worker is alive: at 100 000 services a build on a busy machine
-    can take longer than the master's `timeout`, and a worker that says nothing is killed."""
+    can take longer than the master's `timeout`, and a worker that says nothing is killed.
+    Whole builds come from a builder process whose files the workers map and share
+    (services/search/snapshot.py): one build for all of them, and no build garbage in any."""
     import threading
 
     from django.db import DatabaseError, connection
 
     from services.search import live
 
+    live.share_builds()
     failed: list[BaseException] = []
 
     def build() -> None:

@@ -863,12 +863,14 @@ def build() -> Index:
         matrices = _packed_terms(all_terms, ids_uuid)
     index = _assemble(cursor, all_terms, wholes, rows, matrices, postings.text(len(rows)))
     del rows, matrices, postings
-    _give_back_memory()
+    keyword.forget_texts()
+    give_back_memory()
     return index
 
 
-def _give_back_memory() -> None:
-    """Return the build's freed memory to the system (glibc keeps it otherwise)."""
+def give_back_memory() -> None:
+    """Return freed memory to the system (glibc keeps it otherwise): after a build, and
+    after an index is replaced."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -8,6 +8,10 @@ rebuild: one happens only when a process starts (before its first request, in gu
 `post_worker_init`), and in the background after many changes (a bulk load), while
 searches go on with the index they have.
 
+In the served app (gunicorn, `share_builds()`), a whole build is made by a builder process
+and mapped from files that all workers share (`services.search.snapshot`); elsewhere
+(tests, management commands) it is made in this process.
+
 Inside a transaction (a request that wrote, a test), the changes are applied to a copy used
 by that search only: a rolled-back write must never reach the process's index. Otherwise the
 changes and the rows they name are read in one snapshot (a REPEATABLE READ transaction on
@@ -32,6 +36,7 @@ from services.search.index import (
     Index,
     build,
     consistent_read,
+    give_back_memory,
     read_changes,
 )
 
@@ -44,8 +49,25 @@ _lock = threading.Lock()  # one thread at a time brings the index up to date
 _index: Index | None = None
 _rebuilding: threading.Thread | None = None
 _polled_at = 0.0  # time.monotonic() of this process's last look at the change log
+_shared_builds = False  # whole builds from a builder process, mapped (see share_builds)
 # Rows deleted per statement when pruning, so each stays short.
 PRUNE_BATCH = 10_000
+
+
+def share_builds() -> None:
+    """Make whole builds in a builder process and map them, shared with this machine's
+    other workers (gunicorn's workers call this before their first build)."""
+    global _shared_builds
+    _shared_builds = True
+
+
+def _whole(lowest_priority: bool = False) -> Index:
+    """A whole index, read after this call began."""
+    if not _shared_builds:
+        return build()
+    from services.search import snapshot
+
+    return snapshot.shared(time.time(), lowest_priority=lowest_priority)
 
 
 def _build_now() -> Index:
@@ -53,7 +75,7 @@ def _build_now() -> Index:
     with _lock:
         index = _index
         if index is None:
-            index = _index = build()
+            index = _index = _whole()
         return index
 
 
@@ -79,7 +101,7 @@ def _catch_up() -> Index:
         # Not looked at for so long that changes it has not seen may have been pruned.
         _polled_at = now
         if not _rebuild_in_background():
-            _index = build()
+            _index = _whole()
         return index
     _polled_at = now
     cursor, changes = read_changes(index.cursor)
@@ -126,13 +148,14 @@ def _rebuild() -> None:
         # the requests of this process and the others go first.
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
-        fresh = build()
+        fresh = _whole(lowest_priority=True)
         with _lock:
             _index = fresh
     except Exception:  # the live index stays; the next change tries again
         logger.exception("Rebuilding the search index in the background failed.")
     finally:
         connection.close()
+        give_back_memory()
 
 
 def kept() -> datetime.timedelta:

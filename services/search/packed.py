@@ -103,7 +103,8 @@ class Positions(Mapping):
         return len(self.ids)
 
 
-# Between strings in the buffer: no name or stem holds it (PostgreSQL text cannot).
+# After each string in the buffer (strings are found by their offsets; `tolist` splits the
+# stems, runs of letters and digits, at it).
 _END = "\0"
 
 
@@ -111,24 +112,37 @@ class Strings:
     """Strings by position, end to end in one UTF-8 buffer (each followed by a NUL), found by
     their start offsets: a few bytes each instead of a Python object each. Changed or added
     strings are held in `changed` (position -> string), so a change copies only that
-    dictionary. When the strings are in sorted order (the stems), `find` looks one up by
-    bisection (UTF-8 bytes sort as their code points, as Python compares strings)."""
+    dictionary. The buffer is bytes, or a uint8 array (mapped from a snapshot file). When
+    the strings are in sorted order (the stems), `find` looks one up by bisection (UTF-8
+    bytes sort as their code points, as Python compares strings)."""
 
     __slots__ = ("buffer", "changed", "length", "starts")
 
     def __init__(self, items: Iterable[str]) -> None:
         encoded = [(item + _END).encode() for item in items]
-        self.buffer = b"".join(encoded)
+        self.buffer: bytes | np.ndarray = b"".join(encoded)
         self.starts = np.zeros(len(encoded) + 1, np.int64)
         np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=self.starts[1:])
         self.changed: dict[int, str] = {}
         self.length = len(encoded)
 
+    @classmethod
+    def of_parts(cls, buffer, starts: np.ndarray, changed: dict[int, str]) -> "Strings":
+        """From a buffer and offsets as `Strings` holds them (a snapshot's)."""
+        made = object.__new__(cls)
+        made.buffer, made.starts, made.changed = buffer, starts, dict(changed)
+        made.length = max(len(starts) - 1, max(changed, default=-1) + 1)
+        return made
+
+    def buffer_array(self) -> np.ndarray:
+        """The buffer as a uint8 array (to save it)."""
+        return np.frombuffer(self.buffer, dtype=np.uint8)
+
     def __len__(self) -> int:
         return self.length
 
     def _raw(self, position: int) -> bytes:
-        return self.buffer[self.starts[position] : self.starts[position + 1] - 1]
+        return bytes(self.buffer[self.starts[position] : self.starts[position + 1] - 1])
 
     def __getitem__(self, position: int) -> str:
         found = self.changed.get(position)
@@ -141,11 +155,7 @@ class Strings:
     def with_changes(self, changes: dict[int, str]) -> "Strings":
         """A copy with the strings at the positions of `changes` replaced or added (added
         positions follow the last one)."""
-        copy = object.__new__(Strings)
-        copy.buffer, copy.starts = self.buffer, self.starts
-        copy.changed = {**self.changed, **changes}
-        copy.length = max(self.length, max(changes, default=-1) + 1)
-        return copy
+        return Strings.of_parts(self.buffer, self.starts, {**self.changed, **changes})
 
     def find(self, text: str) -> int | None:
         """The position of `text` among the buffer's (sorted) strings, or None."""
@@ -156,6 +166,6 @@ class Strings:
 
     def tolist(self) -> list[str]:
         """The buffer's strings as a list (built on demand: misspelt words only)."""
-        if not self.buffer:
+        if not len(self.buffer):
             return []
-        return self.buffer.decode().split(_END)[:-1]
+        return bytes(self.buffer).decode().split(_END)[:-1]
