@@ -3,8 +3,9 @@
 In Python rather than a template loop: the results page shows about ninety options, and the
 loop's variable lookups were the largest part of what remained of its rendering time."""
 
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()

@@ -7,12 +7,12 @@ tests check what each card says."""
 
 import datetime
 from functools import lru_cache
+from html import escape
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from engagement.templatetags.my_list import csrf_input, list_buttons, on_list_ids
@@ -21,7 +21,7 @@ from services.views.display import Card
 register = template.Library()
 
 
-def SERVICE_URL_PREFIX() -> str:  # noqa: N802 - reads like the constant it is, per page
+def _service_url_prefix() -> str:
     """`/services/`: a service page's address without its slug, reversed once a page."""
     return reverse("services:service", kwargs={"slug": "-"}).removesuffix("-/")
 
@@ -46,7 +46,7 @@ def _distance(card: Card) -> str:
 def _fact(key: str, value: str) -> str:
     return (
         f'<div class="ds_metadata__item"><dt class="ds_metadata__key">{key}</dt>'
-        f'<dd class="ds_metadata__value">{escape(value)}</dd></div>'
+        f'<dd class="ds_metadata__value">{escape(str(value))}</dd></div>'
     )
 
 
@@ -134,7 +134,7 @@ def result_cards(context, cards) -> SafeString:
     to this place on this page, so it works without JavaScript)."""
     request = context["request"]
     page = {
-        "service_url": SERVICE_URL_PREFIX(),
+        "service_url": _service_url_prefix(),
         "on_list": on_list_ids(request),
         "stale_period": context.get("stale_period", ""),
         "list_button": list_buttons(
