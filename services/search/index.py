@@ -186,6 +186,13 @@ class Points:
         order = np.argsort(lat, kind="stable")
         return cls(lat[order], lon[order], service[order].astype(np.int32))
 
+    def hold(self, positions: np.ndarray, service: list, lat: list, lon: list) -> bool:
+        """Whether the points of the services at `positions` are exactly these."""
+        mine = np.isin(self.service, positions)
+        held = (self.service[mine].tolist(), self.lat[mine].tolist(), self.lon[mine].tolist())
+        given = (service, *(np.asarray(values, np.float64).tolist() for values in (lat, lon)))
+        return sorted(zip(*held, strict=True)) == sorted(zip(*given, strict=True))
+
     def without(self, positions: np.ndarray) -> "Points":
         keep = ~np.isin(self.service, positions)
         return Points(*(getattr(self, name)[keep] for name in self.__dataclass_fields__))
@@ -507,9 +514,22 @@ class Index:
                 new_service.append(position)
                 new_lat.append(lat)
                 new_lon.append(lon)
-        points = self.points.without(changed).plus(
-            np.array(new_service, np.int64), np.array(new_lat), np.array(new_lon)
-        )
+        points = self.points
+        if not points.hold(changed, new_service, new_lat, new_lon):
+            points = points.without(changed).plus(
+                np.array(new_service, np.int64), np.array(new_lat), np.array(new_lon)
+            )
+        if not grow:
+            # Arrays whose changed rows came back as they were stay the ones already held
+            # (an edit of a summary copies none of them: shared with a mapped snapshot).
+            arrays = {
+                name: _kept_if_same(getattr(self, name), values, changed)
+                for name, values in arrays.items()
+            }
+            for relation, held in terms.items():
+                before = self.terms[relation]
+                if _kept_if_same(before.matrix, held.matrix, changed) is before.matrix:
+                    terms[relation] = before
         changed_index = replace(
             self,
             ids=ids,
@@ -539,6 +559,12 @@ def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
         return array.copy()
     extra = np.full((grow, *array.shape[1:]), fill, dtype=array.dtype)
     return np.concatenate([array, extra])
+
+
+def _kept_if_same(old: np.ndarray, new: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`old` if `new` (a changed copy of it) has the same values at `rows`, else `new`."""
+    same = np.array_equal(old[rows], new[rows], equal_nan=old.dtype.kind == "f")
+    return old if same else new
 
 
 def _rank_between(by_name: list[int], at: int, ranks: np.ndarray) -> float:
