@@ -567,7 +567,7 @@ def _kept_if_same(old: np.ndarray, new: np.ndarray, rows: np.ndarray) -> np.ndar
     return old if same else new
 
 
-def _rank_between(by_name: list[int], at: int, ranks: np.ndarray) -> float:
+def _rank_between(by_name: Sequence[int], at: int, ranks: np.ndarray) -> float:
     """A name rank for the service at `by_name[at]` between its neighbours' ranks."""
     before = float(ranks[by_name[at - 1]]) if at > 0 else None
     after = float(ranks[by_name[at + 1]]) if at + 1 < len(by_name) else None

@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 # A builder process taking longer than this is stopped (the worker then builds itself).
 BUILD_TIMEOUT_S = 900
+# Part of the folder's name: a release that changes what a snapshot holds never reads an
+# older release's files (two releases may run side by side during a deploy).
+FORMAT = 1
 _META = "meta.pickle"
 _ROW_ARRAYS = (
     "live",
@@ -62,7 +65,9 @@ def directory() -> Path:
     """Where this database's snapshots are: one folder per database, so processes of two
     databases (tests, a second site) never take each other's."""
     database = connection.settings_dict
-    identity = f"{connection.vendor}:{database['HOST']}:{database['PORT']}:{database['NAME']}"
+    identity = (
+        f"{FORMAT}:{connection.vendor}:{database['HOST']}:{database['PORT']}:{database['NAME']}"
+    )
     key = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return Path(settings.DATA_DIR) / "search-index" / key
 
@@ -166,8 +171,8 @@ def shared(requested_at: float, lowest_priority: bool = False) -> Index:
             if latest is None or _meta(latest)["started"] < requested_at:
                 latest = _make(root, lowest_priority)
             return load(latest)
-    except (OSError, subprocess.SubprocessError, pickle.UnpicklingError, KeyError) as error:
-        logger.warning("Search index built in this process: no shared snapshot (%s).", error)
+    except Exception as error:  # whatever it is, this process can still build its own
+        logger.warning("Search index built in this process: no shared snapshot (%r).", error)
         return build()
 
 
