@@ -37,7 +37,7 @@ from django.db import connection, models, transaction
 
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
 from services.search import keyword
-from services.search.packed import Ids, Positions, Strings
+from services.search.packed import Ids, Positions, Stems, Strings
 from services.vocabulary_loader import VOCABULARY_RELATIONS
 
 # Terms of one vocabulary are packed into integer columns of this many bits each when the
@@ -219,7 +219,7 @@ class Text:
     are masked out of the postings by `dirty` and held in `overlay` (position -> stem ->
     weight) and, the other way round, `overlay_stems` (stem -> position -> weight)."""
 
-    stems: Strings  # sorted: stem n is the nth
+    stems: Stems  # stem n is the nth (by length, then as strings)
     starts: np.ndarray  # int64, one more than there are stems
     positions: np.ndarray  # int32
     weights: np.ndarray  # uint8
@@ -268,11 +268,15 @@ class Text:
             weights = np.concatenate([weights, more_weights])
         return positions, weights.astype(np.float64)
 
-    def vocabulary(self) -> list[str]:
-        """Every stem (a list made for the occasion: misspelt words only)."""
-        extra = [stem for stem, found in self.overlay_stems.items() if found]
-        extra = [stem for stem in extra if self.stems.find(stem) is None]
-        return [*self.stems.tolist(), *extra]
+    def vocabulary(self, shortest: int, longest: int) -> list[str]:
+        """Every stem of `shortest` to `longest` characters (a list made for the occasion:
+        misspelt words only)."""
+        extra = [
+            stem
+            for stem, found in self.overlay_stems.items()
+            if found and shortest <= len(stem) <= longest and self.stems.find(stem) is None
+        ]
+        return [*self.stems.of_lengths(shortest, longest), *extra]
 
 
 @dataclass(frozen=True)
@@ -376,12 +380,13 @@ class Index:
         """Per service: its relevance to every one of `words` (0 when one does not match)."""
         total = np.zeros(len(self), dtype=np.float64)
         first = True
-        vocabulary: list[str] | None = None
         for word in words:
             score = np.zeros(len(self), dtype=np.float64)
             positions, weights = self.text.postings(word.stem)
             if not self.live[positions].any() and word.may_be_misspelt:
-                vocabulary = vocabulary if vocabulary is not None else self.text.vocabulary()
+                # Within n edits a stem is at most n characters longer or shorter.
+                length = len(word.stem)
+                vocabulary = self.text.vocabulary(length - word.edits, length + word.edits)
                 for near in keyword.near_stems(word, vocabulary):
                     more, more_weights = self.text.postings(near)
                     np.maximum.at(score, more, more_weights * keyword.FUZZY_WEIGHT)
@@ -977,16 +982,16 @@ class PostingsBuilder:
         self.position_of = array("i", moved.tobytes())
 
     def text(self, size: int) -> Text:
-        """The postings, with the stems numbered in sorted order (found by bisection)."""
+        """The postings, with the stems numbered in `Stems` order (found by bisection)."""
         names = list(self.stems)  # by number, as first seen
-        by_stem = sorted(range(len(names)), key=names.__getitem__)
+        by_stem = Stems.order(names)
         renumber = np.empty(len(names), dtype=np.int32)
         renumber[np.array(by_stem, dtype=np.int64)] = np.arange(len(names), dtype=np.int32)
         numbers = renumber[np.frombuffer(self.stem_of, dtype=np.int32)]
         order = np.argsort(numbers, kind="stable")  # by stem, then position
         starts = np.zeros(len(names) + 1, dtype=np.int64)
         np.cumsum(np.bincount(numbers, minlength=len(names)), out=starts[1:])
-        stems = Strings(names[n] for n in by_stem)
+        stems = Stems.of_ordered([names[n] for n in by_stem])
         del names, by_stem, numbers
         self.stems = {}
         return Text(

@@ -157,15 +157,59 @@ class Strings:
         positions follow the last one)."""
         return Strings.of_parts(self.buffer, self.starts, {**self.changed, **changes})
 
-    def find(self, text: str) -> int | None:
-        """The position of `text` among the buffer's (sorted) strings, or None."""
+    def find(self, text: str, start: int = 0, stop: int | None = None) -> int | None:
+        """The position of `text` among the buffer's strings from `start` to `stop`
+        (sorted there), or None."""
         key = text.encode()
-        count = len(self.starts) - 1
-        at = bisect.bisect_left(range(count), key, key=self._raw)
-        return at if at < count and self._raw(at) == key else None
+        stop = len(self.starts) - 1 if stop is None else stop
+        at = start + bisect.bisect_left(range(start, stop), key, key=self._raw)
+        return at if at < stop and self._raw(at) == key else None
 
-    def tolist(self) -> list[str]:
-        """The buffer's strings as a list (built on demand: misspelt words only)."""
-        if not len(self.buffer):
+    def tolist(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """The buffer's strings from `start` to `stop` as a list (made for the occasion)."""
+        stop = len(self.starts) - 1 if stop is None else stop
+        if stop <= start:
             return []
-        return bytes(self.buffer).decode().split(_END)[:-1]
+        chunk = bytes(self.buffer[self.starts[start] : self.starts[stop]])
+        return chunk.decode().split(_END)[:-1]
+
+
+class Stems:
+    """The keyword postings' stems in `Strings`, ordered by length (in characters), then as
+    strings: the stems of one length are one run, so a stem is found by bisection within
+    its length's run, and the stems a misspelt word may stand for (a few edits away, so at
+    most that many characters longer or shorter) are one slice of the buffer rather than
+    the whole vocabulary. `runs[n]` is where the stems of length n begin."""
+
+    __slots__ = ("runs", "strings")
+
+    def __init__(self, strings: Strings, runs: np.ndarray) -> None:
+        self.strings, self.runs = strings, runs
+
+    @staticmethod
+    def order(stems: list[str]) -> list[int]:
+        """The indexes of `stems` in the order `Stems` keeps them."""
+        return sorted(range(len(stems)), key=lambda n: (len(stems[n]), stems[n]))
+
+    @classmethod
+    def of_ordered(cls, stems: list[str]) -> "Stems":
+        """From stems already in `order`."""
+        lengths = np.fromiter(map(len, stems), np.int64, len(stems))
+        longest = int(lengths.max()) if len(stems) else 0
+        runs = np.searchsorted(lengths, np.arange(longest + 2), side="left")
+        return cls(Strings(stems), runs.astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def _run(self, shortest: int, longest: int) -> tuple[int, int]:
+        """Where the stems of `shortest` to `longest` characters are."""
+        last = len(self.runs) - 1  # runs[last] is the end of the longest stems
+        start = int(self.runs[min(max(shortest, 0), last)])
+        return start, int(self.runs[min(max(longest + 1, 0), last)])
+
+    def find(self, stem: str) -> int | None:
+        return self.strings.find(stem, *self._run(len(stem), len(stem)))
+
+    def of_lengths(self, shortest: int, longest: int) -> list[str]:
+        return self.strings.tolist(*self._run(shortest, longest))

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection
 
 from services.search.index import Index, Points, Terms, Text, build
-from services.search.packed import Ids, Strings
+from services.search.packed import Ids, Stems, Strings
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 BUILD_TIMEOUT_S = 900
 # Part of the folder's name: a release that changes what a snapshot holds never reads an
 # older release's files (two releases may run side by side during a deploy).
-FORMAT = 1
+FORMAT = 2
 _META = "meta.pickle"
 _ROW_ARRAYS = (
     "live",
@@ -85,8 +85,9 @@ def save(index: Index, folder: Path, started: float) -> None:
         "points.lat": index.points.lat,
         "points.lon": index.points.lon,
         "points.service": index.points.service,
-        "text.stems.buffer": index.text.stems.buffer_array(),
-        "text.stems.starts": index.text.stems.starts,
+        "text.stems.buffer": index.text.stems.strings.buffer_array(),
+        "text.stems.starts": index.text.stems.strings.starts,
+        "text.stems.runs": index.text.stems.runs,
         "text.starts": index.text.starts,
         "text.positions": index.text.positions,
         "text.weights": index.text.weights,
@@ -119,7 +120,10 @@ def load(folder: Path) -> Index:
         return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
 
     text = Text(
-        stems=Strings.of_parts(mapped("text.stems.buffer"), mapped("text.stems.starts"), {}),
+        stems=Stems(
+            Strings.of_parts(mapped("text.stems.buffer"), mapped("text.stems.starts"), {}),
+            mapped("text.stems.runs"),
+        ),
         starts=mapped("text.starts"),
         positions=mapped("text.positions"),
         weights=mapped("text.weights"),
