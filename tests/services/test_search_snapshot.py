@@ -156,3 +156,34 @@ def test_each_database_has_its_own_snapshot_folder(settings, tmp_path):
         connection.settings_dict["NAME"] = original
     assert mine != other
     assert mine.parent == other.parent == tmp_path / "search-index"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_change_is_rebuilt_by_a_builder_at_the_lowest_priority_and_mapped(
+    builder, settings, monkeypatch
+):
+    priorities = []
+    run_here = snapshot._run_builder
+
+    def remember(folder, lowest_priority):
+        priorities.append(lowest_priority)
+        run_here(folder, lowest_priority)
+
+    monkeypatch.setattr(snapshot, "_run_builder", remember)
+    ServiceFactory(name="Harbour peer support", is_national=True)
+    assert live.current().size == 1
+    settings.SEARCH_BACKGROUND_REBUILD = True
+    monkeypatch.setattr(live, "REBUILD_AFTER_CHANGES", 3)
+    organisation = Service.objects.get().organisation
+    Service.objects.bulk_create(
+        [Service(organisation=organisation, name=f"Bulk {n}", slug=f"bulk-{n}") for n in range(5)]
+    )
+
+    during = live.current()
+    live.wait_for_rebuild(timeout=30)
+    after = live.current()
+
+    assert during.size == 1
+    assert after.size == 6
+    assert isinstance(after.text.positions, np.memmap)
+    assert priorities == [False, True]  # the start-up build, then the background one
