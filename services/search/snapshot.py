@@ -41,8 +41,8 @@ logger = logging.getLogger(__name__)
 
 # A builder process taking longer than this is stopped (the worker then builds itself).
 BUILD_TIMEOUT_S = 900
-# Part of the folder's name: a release that changes what a snapshot holds never reads an
-# older release's files (two releases may run side by side during a deploy).
+# Saved with each snapshot: a release that changes what a snapshot holds never reads another
+# release's (two may run side by side during a deploy); it builds its own in their place.
 FORMAT = 2
 _META = "meta.pickle"
 _ROW_ARRAYS = (
@@ -65,9 +65,7 @@ def directory() -> Path:
     """Where this database's snapshots are: one folder per database, so processes of two
     databases (tests, a second site) never take each other's."""
     database = connection.settings_dict
-    identity = (
-        f"{FORMAT}:{connection.vendor}:{database['HOST']}:{database['PORT']}:{database['NAME']}"
-    )
+    identity = f"{connection.vendor}:{database['HOST']}:{database['PORT']}:{database['NAME']}"
     key = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return Path(settings.DATA_DIR) / "search-index" / key
 
@@ -98,6 +96,7 @@ def save(index: Index, folder: Path, started: float) -> None:
     for name, values in arrays.items():
         np.save(folder / f"{name}.npy", np.ascontiguousarray(values), allow_pickle=False)
     meta = {
+        "format": FORMAT,
         "started": started,
         "cursor": index.cursor,
         "terms": {relation: (held.terms, held.columns) for relation, held in index.terms.items()},
@@ -115,6 +114,8 @@ def save(index: Index, folder: Path, started: float) -> None:
 def load(folder: Path) -> Index:
     """The index saved in `folder`, its arrays mapped read-only from the files."""
     meta = _meta(folder)
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"a snapshot of format {meta.get('format')}, not {FORMAT}")
 
     def mapped(name: str) -> np.ndarray:
         return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
@@ -172,12 +173,18 @@ def shared(requested_at: float, lowest_priority: bool = False) -> Index:
         with (root / "lock").open("a") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one builder at a time; others wait
             latest = _latest(root)
-            if latest is None or _meta(latest)["started"] < requested_at:
+            if latest is None or not _will_do(_meta(latest), requested_at):
                 latest = _make(root, lowest_priority)
             return load(latest)
     except Exception as error:  # whatever it is, this process can still build its own
         logger.warning("Search index built in this process: no shared snapshot (%r).", error)
         return build()
+
+
+def _will_do(meta: dict, requested_at: float) -> bool:
+    """A snapshot of this release's format, begun after the build was asked for (so it has
+    every change the asker had seen)."""
+    return meta.get("format") == FORMAT and meta["started"] >= requested_at
 
 
 def _latest(root: Path) -> Path | None:

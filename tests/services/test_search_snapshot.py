@@ -120,6 +120,24 @@ def test_workers_asking_while_a_build_runs_share_it_and_later_ones_build_again(b
     assert folders == [(snapshot.directory() / "current").read_text()]
 
 
+def test_a_snapshot_of_another_releases_format_is_never_taken_but_replaced(builder, monkeypatch):
+    ServiceFactory(name="Harbour peer support", is_national=True)
+    asked = time.time()
+    snapshot.shared(asked)
+    first = (snapshot.directory() / "current").read_text()
+
+    monkeypatch.setattr(snapshot, "FORMAT", snapshot.FORMAT + 1)
+    index = snapshot.shared(asked)
+
+    assert len(builder) == 2
+    assert index.size == 1
+    folders = [path.name for path in snapshot.directory().iterdir() if path.is_dir()]
+    assert folders == [(snapshot.directory() / "current").read_text()] != [first]
+    monkeypatch.setattr(snapshot, "FORMAT", snapshot.FORMAT + 1)
+    with pytest.raises(ValueError, match="format"):
+        snapshot.load(snapshot.directory() / folders[0])
+
+
 def test_the_live_index_of_a_worker_comes_from_the_shared_snapshot(builder):
     ServiceFactory(name="Harbour peer support", is_national=True)
 
