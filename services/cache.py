@@ -175,6 +175,14 @@ class DatabaseCache(db.DatabaseCache):
             self.prune_counters(now)
         return count
 
+    def clear(self) -> None:
+        """Everything in the cache, the rate-limit counters included (as with Redis, where
+        they are keys like any other)."""
+        from services.models import RateCounter
+
+        super().clear()
+        RateCounter.objects.using(router.db_for_write(RateCounter)).all().delete()
+
     def prune_counters(self, now: datetime.datetime | None = None) -> int:
         """Delete up to PRUNE_BATCH counters whose window ended before `now`; how many went.
         Best-effort: a refused delete is logged and left for a later hit."""

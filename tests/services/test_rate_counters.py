@@ -135,6 +135,13 @@ def test_the_limit_still_answers_429_once_the_count_is_over_it(database_cache, s
     assert [visitor.get("/api/v1/areas/").status_code for _ in range(3)] == [200, 200, 429]
 
 
+@pytest.mark.django_db
+def test_clearing_the_cache_clears_the_rate_limits_too(database_cache, never_prune):
+    assert [hit("visitor", 3600) for _ in range(2)] == [1, 2]
+    database_cache.clear()
+    assert hit("visitor", 3600) == 1
+
+
 # Ended windows are deleted ---------------------------------------------------------------
 
 
