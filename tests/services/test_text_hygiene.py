@@ -60,6 +60,7 @@ INTERNAL_CHARFIELDS = {
     "services.Postcode.district",
     "services.OrganisationToken.prefix",
     "services.OrganisationToken.key_hash",
+    "services.RateCounter.key",
     "engagement.SearchAggregate.filters",
     "engagement.SharedShortlist.token",
     "engagement.SubmissionKey.key",
