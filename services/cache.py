@@ -5,7 +5,8 @@ starts the window's expiry, later hits in it return 2, 3, …, and after the win
 starts at 1. Each hit is one statement:
 
 - the database cache (no `CACHE_URL`): `DatabaseCache.hit`, one `INSERT … ON CONFLICT … DO
-  UPDATE … RETURNING` on a table of its own (`services.models.RateCounter`). PostgreSQL locks
+  UPDATE … RETURNING` on a table of its own (`services.models.RateCounter`, keyed by a keyed
+  hash of the cache key, so it never holds a client's address). PostgreSQL locks
   the row for the statement and SQLite runs one writing statement at a time, so concurrent
   hits never lose a count. Rows of ended windows are deleted a batch at a time, now and then,
   by the hits that start new windows (no scheduled job needed);
@@ -31,6 +32,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from services import faults
 
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 # created, so the table holds little more than the counters of the current windows.
 PRUNE_CHANCE = 0.01
 PRUNE_BATCH = 1000
+COUNTER_KEY_SALT = "services.cache.RateCounter"
 
 
 def add_then_incr(cache: BaseCache, key: str, window_seconds: int) -> int:
@@ -144,7 +147,7 @@ class DatabaseCache(db.DatabaseCache):
             and features.can_return_rows_from_bulk_insert  # SQLite 3.35 or later: RETURNING
         ):
             return add_then_incr(self, key, window_seconds)
-        full_key = self.make_and_validate_key(key)
+        stored_key = self.counter_key(key)
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         now_value = adapt(now)
@@ -166,7 +169,7 @@ class DatabaseCache(db.DatabaseCache):
                 transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext()
             )
             with atomic, connection.cursor() as cursor:
-                cursor.execute(sql, [full_key, ends_value, now_value, now_value])
+                cursor.execute(sql, [stored_key, ends_value, now_value, now_value])
                 count = cursor.fetchone()[0]
         except DatabaseError:
             faults.mark_writes_refused()
@@ -174,6 +177,13 @@ class DatabaseCache(db.DatabaseCache):
         if count == 1 and random.random() < PRUNE_CHANCE:
             self.prune_counters(now)
         return count
+
+    def counter_key(self, key: str) -> str:
+        """The counter's row key: a keyed hash (HMAC-SHA256 with SECRET_KEY) of the cache key,
+        so the table never holds what a key is made of (the API throttle's key holds the
+        client's address), however long a row stays before it is pruned."""
+        full_key = self.make_and_validate_key(key)
+        return salted_hmac(COUNTER_KEY_SALT, full_key, algorithm="sha256").hexdigest()
 
     def clear(self) -> None:
         """Everything in the cache, the rate-limit counters included (as with Redis, where

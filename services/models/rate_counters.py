@@ -3,7 +3,9 @@ from django.db import models
 
 class RateCounter(models.Model):
     """One rate-limit counter (services.clients.hit) when the shared cache is the database:
-    how many hits `key` has had in its current window, and when that window ends.
+    how many hits a key has had in its current window, and when that window ends. `key` is a
+    keyed hash of the cache key (`DatabaseCache.counter_key`), never the key itself, which may
+    hold a client's address.
 
     A hit is one `INSERT … ON CONFLICT … DO UPDATE … RETURNING` statement
     (services.cache.DatabaseCache.hit), atomic across processes and servers. Rows whose

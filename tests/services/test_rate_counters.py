@@ -90,6 +90,20 @@ def test_the_counter_lives_in_its_own_table_with_the_end_of_its_window(database_
     assert database_cache.get("visitor") is None  # nothing in Django's cache table
 
 
+@pytest.mark.django_db
+def test_the_counter_table_never_holds_the_address_in_a_throttle_key(
+    database_cache, never_prune, settings
+):
+    settings.API_ANON_THROTTLE_RATE = "100/minute"
+    assert Client(REMOTE_ADDR="198.51.100.23").get("/api/v1/areas/").status_code == 200
+    (key,) = RateCounter.objects.values_list("key", flat=True)
+    assert "198.51.100.23" not in key
+    assert len(key) == 64  # HMAC-SHA256 in hexadecimal
+    keyed = database_cache.counter_key("visitor")  # keyed: not guessable without the secret
+    settings.SECRET_KEY = "another-secret-key-for-this-one-test"
+    assert database_cache.counter_key("visitor") != keyed
+
+
 # One statement ---------------------------------------------------------------------------
 
 
@@ -159,7 +173,8 @@ def test_pruning_deletes_ended_windows_a_batch_at_a_time_and_keeps_current_ones(
     assert database_cache.prune_counters(later) == 3
     assert database_cache.prune_counters(later) == 2
     assert database_cache.prune_counters(later) == 0
-    assert list(RateCounter.objects.values_list("key", "hits")) == [(":1:current", 1)]
+    current = database_cache.counter_key("current")
+    assert list(RateCounter.objects.values_list("key", "hits")) == [(current, 1)]
 
 
 @pytest.mark.django_db
@@ -174,7 +189,9 @@ def test_a_hit_that_starts_a_new_window_now_and_then_deletes_ended_ones(
     monkeypatch.setattr(shared_cache, "PRUNE_CHANCE", 1.0)
     with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
         assert hit("new-visitor", 60) == 1
-        assert list(RateCounter.objects.values_list("key", flat=True)) == [":1:new-visitor"]
+        assert list(RateCounter.objects.values_list("key", flat=True)) == [
+            database_cache.counter_key("new-visitor")
+        ]
         RateCounter.objects.create(
             key="ended", hits=1, expires=timezone.now() - datetime.timedelta(seconds=1)
         )
