@@ -4,6 +4,7 @@ import functools
 import re
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from services import faults
@@ -101,7 +102,10 @@ def _update_statement(anywhere: bool) -> str:
     meta, quote = SearchAggregate._meta, connection.ops.quote_name
 
     def column(name: str) -> str:
-        return quote(meta.get_field(name).column)
+        field = meta.get_field(name)
+        assert isinstance(field, Field), "a concrete column"
+        assert field.column, "a concrete column"
+        return quote(field.column)
 
     area = f"{column('council_area')} IS NULL" if anywhere else f"{column('council_area')} = %s"
     return (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import QuerySet, Value
+from django.db.models import Field, QuerySet, Value
 
 if TYPE_CHECKING:
     from services.models import Area, Vocabulary
@@ -113,8 +113,14 @@ def _version_statement() -> str:
     from services.models import SearchChange
 
     meta, quote = SearchChange._meta, connection.ops.quote_name
-    pk, service = quote(meta.pk.column), quote(meta.get_field("service_id").column)
-    return f"SELECT COUNT({pk}), MAX({pk}) FROM {quote(meta.db_table)} WHERE {service} IS NULL"
+    pk, service = meta.get_field("id"), meta.get_field("service_id")
+    assert isinstance(pk, Field), "a concrete column"
+    assert isinstance(service, Field), "a concrete column"
+    pk_column, service_column = quote(pk.column), quote(service.column)
+    return (
+        f"SELECT COUNT({pk_column}), MAX({pk_column}) FROM {quote(meta.db_table)} "
+        f"WHERE {service_column} IS NULL"
+    )
 
 
 def registry() -> Registry:
