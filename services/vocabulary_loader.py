@@ -116,6 +116,8 @@ def _version_statement() -> str:
     pk, service = meta.get_field("id"), meta.get_field("service_id")
     assert isinstance(pk, Field), "a concrete column"
     assert isinstance(service, Field), "a concrete column"
+    assert pk.column, "a concrete column"
+    assert service.column, "a concrete column"
     pk_column, service_column = quote(pk.column), quote(service.column)
     return (
         f"SELECT COUNT({pk_column}), MAX({pk_column}) FROM {quote(meta.db_table)} "
