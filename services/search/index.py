@@ -301,7 +301,9 @@ class Index:
     takes_referrals: np.ndarray
     terms: dict[str, Terms]
     points: Points
-    covers: np.ndarray  # bool, services × council areas: covered, directly or as a whole
+    # Per service, the council areas it covers (directly or as a whole), one bit each:
+    # np.packbits of a bool services × council areas matrix (1 MB at 100 000 services, not 8).
+    covers: np.ndarray
     covers_any: np.ndarray  # has any covered area at all
     councils: dict[str, int]  # council area slug -> column of `covers`
     area_wholes: dict[int, tuple[str, ...]]  # area id -> council slugs it stands for
@@ -351,7 +353,7 @@ class Index:
         remote = ~self.has_location
         if council_area_slug:
             column = self.councils.get(council_area_slug)
-            here = self.covers[:, column] if column is not None else False
+            here = _bit(self.covers, column) if column is not None else False
             remote = remote & (~self.covers_any | here)
         return self.national | remote
 
@@ -426,8 +428,8 @@ class Index:
         wholes = _area_wholes()
         councils = _council_columns(wholes, self.councils)
         covers = self.covers
-        if len(councils) > covers.shape[1]:
-            extra = np.zeros((covers.shape[0], len(councils) - covers.shape[1]), bool)
+        if -(-len(councils) // 8) > covers.shape[1]:  # new areas' bits past the last byte
+            extra = np.zeros((covers.shape[0], -(-len(councils) // 8) - covers.shape[1]), np.uint8)
             covers = np.hstack([covers, extra])
         index = replace(self, terms=terms, councils=councils, area_wholes=wholes, covers=covers)
         # What an area stands for may have changed: read every covering service again.
@@ -506,8 +508,9 @@ class Index:
                     if column is not None:
                         held.matrix[position, column] = True
             covered = [self.councils[slug] for slug in row.councils if slug in self.councils]
-            arrays["covers"][position] = False
-            arrays["covers"][position, covered] = True
+            bits = np.zeros(arrays["covers"].shape[1] * 8, bool)
+            bits[covered] = True
+            arrays["covers"][position] = np.packbits(bits)
             arrays["covers_any"][position] = row.covers_any
             if position in moving:
                 renamed[position] = row.name
@@ -556,6 +559,12 @@ def _council_columns(wholes: dict, existing: dict[str, int]) -> dict[str, int]:
         for slug in slugs:
             councils.setdefault(slug, len(councils))
     return councils
+
+
+def _bit(packed: np.ndarray, column: int) -> np.ndarray:
+    """Column `column` of a bool matrix stored as np.packbits(matrix, axis=1)."""
+    byte, bit = divmod(column, 8)
+    return ((packed[:, byte] >> (7 - bit)) & 1).astype(bool)
 
 
 def _grown(array: np.ndarray, grow: int, fill) -> np.ndarray:
@@ -946,7 +955,7 @@ def _assemble(cursor, all_terms, wholes, rows: list[ServiceRow], matrices, text)
             np.array(point_lat, np.float64),
             np.array(point_lon, np.float64),
         ),
-        covers=covers,
+        covers=np.packbits(covers, axis=1),
         covers_any=values("covers_any", bool),
         councils=councils,
         area_wholes=wholes,

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 BUILD_TIMEOUT_S = 900
 # Saved with each snapshot: a release that changes what a snapshot holds never reads another
 # release's (two may run side by side during a deploy); it builds its own in their place.
-FORMAT = 2
+FORMAT = 3
 _META = "meta.pickle"
 _ROW_ARRAYS = (
     "live",

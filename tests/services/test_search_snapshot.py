@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from services.models import Location, Service, ServiceType
+from services.models import Area, Location, Service, ServiceType
 from services.search import live, snapshot
 from services.search.index import build
 from tests.factories import ServiceFactory
@@ -22,6 +22,7 @@ from tests.services.test_search_index_engine import (
     NEAR,
     assert_same_results,
     build_directory,
+    postcode,
     search,
 )
 
@@ -84,6 +85,24 @@ def test_a_mapped_snapshot_takes_edits_of_every_kind(mapped):
     arrived = ServiceFactory(name="Aardvark arrivals", is_national=True)
     assert arrived.pk in assert_same_results("q=aardvark").result_ids
     assert search("").totals()[0] == len(assert_same_results("").result_ids)
+
+
+def test_council_areas_added_after_the_build_are_covered_past_the_last_byte(mapped):
+    added = [
+        Area.objects.create(
+            kind=Area.Kind.COUNCIL_AREA,
+            name=f"New council {n}",
+            slug=f"new-council-{n}",
+            gss_code=f"S129{n:05d}",
+        )
+        for n in range(9)  # at least one more byte of the packed council areas
+    ]
+    postcode("ZZ1 1AA", north_of(300), added[-1].slug)
+    remote = ServiceFactory(name="Helpline for the newest council", is_national=False)
+    remote.areas.set([added[-1]])
+
+    assert remote.pk in assert_same_results("near=ZZ1+1AA").result_ids
+    assert remote.pk not in assert_same_results("near=PA1+1AA").result_ids
 
 
 @pytest.fixture
