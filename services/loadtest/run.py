@@ -269,7 +269,8 @@ def run(
     baseline: bool = True,
     out: Callable[[str], None] = print,
 ) -> dict[str, list[Figures]]:
-    """Serve, load, report, stop. Returns the figures of each run ("baseline", "searches", "quiet", "mix")."""
+    """Serve, load, report, stop. Returns the figures of each run ("baseline", "searches",
+    "quiet", "mix")."""
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     server = None
     try:
