@@ -82,3 +82,22 @@ def test_the_collector_runs_after_every_eighth_response_and_fully_every_two_hund
 
     assert len(collections) == 400 // runtime.YOUNG_COLLECTION_EVERY == 50
     assert collections.count(2) == 2  # after the 200th and the 400th
+
+
+def test_a_worker_takes_its_search_index_from_the_shared_build_before_serving(monkeypatch):
+    from services.search import live
+
+    config = _config(monkeypatch)
+    seen = []
+    monkeypatch.setattr(live, "_shared_builds", False)
+    monkeypatch.setattr(live, "current", lambda: seen.append(live._shared_builds))
+
+    class Worker:
+        notified = 0
+
+        def notify(self):
+            self.notified += 1
+
+    config.post_worker_init(Worker())
+
+    assert seen == [True]  # built once, by the shared builder (services/search/snapshot.py)
