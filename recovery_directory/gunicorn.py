@@ -32,6 +32,11 @@ def _positive_int(name: str, default: int) -> int:
 
 
 worker_class = "gthread"
+# The app is loaded once, in the master, before the workers are forked (recovery_directory/
+# wsgi.py then freezes what it loaded out of the garbage collector's reach): the workers
+# share those pages instead of each holding its own copy of Django, the libraries and the
+# place tables. No connection or thread is open at that point (wsgi.py makes sure).
+preload_app = True
 workers = _positive_int("WEB_CONCURRENCY", 3)
 threads = _positive_int("GUNICORN_THREADS", 8)
 worker_connections = threads

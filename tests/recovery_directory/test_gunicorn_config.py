@@ -101,3 +101,20 @@ def test_a_worker_takes_its_search_index_from_the_shared_build_before_serving(mo
     config.post_worker_init(Worker())
 
     assert seen == [True]  # built once, by the shared builder (services/search/snapshot.py)
+
+
+def test_the_app_is_loaded_once_in_the_master_and_shared_by_the_workers(monkeypatch):
+    assert _config(monkeypatch).preload_app is True
+
+
+def test_loading_before_the_fork_closes_every_database_connection(monkeypatch):
+    from django.db import connections
+
+    from recovery_directory import wsgi
+
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+
+    wsgi._load_before_fork()
+
+    assert closed == [True]
