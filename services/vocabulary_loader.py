@@ -125,13 +125,36 @@ def _version_statement() -> str:
     )
 
 
+def request_token() -> object | None:
+    """What tells this thread's requests apart (None outside a request)."""
+    return getattr(_checked, "request", None)
+
+
+def note_version(version: tuple) -> None:
+    """The version, read by the search index with its changes (one statement for both): the
+    rest of this request uses it."""
+    request = request_token()
+    if request is not None:
+        _checked.version, _checked.checked_for = version, request
+
+
+def _version_known() -> bool:
+    request = request_token()
+    return request is not None and request == getattr(_checked, "checked_for", None)
+
+
 def registry() -> Registry:
-    request = getattr(_checked, "request", None)
-    if request is not None and request == getattr(_checked, "checked_for", None):
+    if not _version_known():
+        # In a served worker the search index is brought up to date first: it reads the
+        # version in the same statement (a process without an index builds none for this).
+        from services.search import live
+
+        live.catch_up_if_loaded()
+    if _version_known():
         version = _checked.version
     else:
         version = vocabulary_version()
-        _checked.version, _checked.checked_for = version, request
+        _checked.version, _checked.checked_for = version, request_token()
     found = _loaded.get(version)
     if found is None:
         found = _load_registry()

@@ -69,28 +69,39 @@ def _postgresql() -> bool:
 
 def read_changes(cursor: Cursor) -> tuple[Cursor, list[uuid.UUID | None]]:
     """The changes after `cursor` (service ids; None for a vocabulary or area change) and the
-    cursor after them, in one query."""
+    cursor after them, in one query. The same statement reads the vocabularies' version
+    (services.vocabulary_loader), so a search asks the change log once, not twice."""
     from services.models import SearchChange
+    from services.vocabulary_loader import note_version
 
     table = connection.ops.quote_name(SearchChange._meta.db_table)
+    terms = (
+        f"(SELECT COUNT(id) FROM {table} WHERE service_id IS NULL) AS terms, "
+        f"(SELECT MAX(id) FROM {table} WHERE service_id IS NULL) AS last_term"
+    )
     with connection.cursor() as db:
         if _postgresql():
             db.execute(
-                "SELECT s.xmin, c.id, c.service_id, c.xid FROM "
-                "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s "
+                "SELECT s.xmin, s.terms, s.last_term, c.id, c.service_id, c.xid FROM (SELECT "
+                f"pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, {terms}) s "
                 f"LEFT JOIN {table} c ON c.xid >= %s ORDER BY c.id",
                 [cursor.xmin if cursor.xmin is not None else 0],
             )
             rows = db.fetchall()
             xmin = rows[0][0]
-            new = [row for row in rows if row[1] is not None and row[1] not in cursor.seen]
-            seen = frozenset(row[1] for row in rows if row[1] is not None and row[3] >= xmin)
-            last = max([cursor.last_id, *(row[1] for row in new)])
-            return Cursor(last, xmin, seen), [_as_uuid(row[2]) for row in new]
+            note_version((rows[0][1], rows[0][2]))
+            new = [row for row in rows if row[3] is not None and row[3] not in cursor.seen]
+            seen = frozenset(row[3] for row in rows if row[3] is not None and row[5] >= xmin)
+            last = max([cursor.last_id, *(row[3] for row in new)])
+            return Cursor(last, xmin, seen), [_as_uuid(row[4]) for row in new]
         db.execute(
-            f"SELECT id, service_id FROM {table} WHERE id > %s ORDER BY id", [cursor.last_id]
+            f"SELECT v.terms, v.last_term, c.id, c.service_id FROM (SELECT {terms}) v "
+            f"LEFT JOIN {table} c ON c.id > %s ORDER BY c.id",
+            [cursor.last_id],
         )
         rows = db.fetchall()
+    note_version((rows[0][0], rows[0][1]))
+    rows = [row[2:] for row in rows if row[2] is not None]
     if not rows:
         return cursor, []
     return Cursor(rows[-1][0]), [_as_uuid(row[1]) for row in rows]

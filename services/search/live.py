@@ -39,6 +39,7 @@ from services.search.index import (
     give_back_memory,
     read_changes,
 )
+from services.vocabulary_loader import request_token
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 REBUILD_AFTER_CHANGES = 5000
 
 _lock = threading.Lock()  # one thread at a time brings the index up to date
+_asked = threading.local()  # the request for which this thread last read the change log
 _index: Index | None = None
 _rebuilding: threading.Thread | None = None
 _polled_at = 0.0  # time.monotonic() of this process's last look at the change log
@@ -80,16 +82,29 @@ def _build_now() -> Index:
 
 
 def current() -> Index:
-    """The index, up to date with every committed change (1 query when nothing changed)."""
+    """The index, up to date with every committed change (1 query when nothing changed, and
+    none when this request has already asked)."""
     index = _index or _build_now()
     if connection.in_atomic_block:
         return _with_changes(index, *read_changes(index.cursor))
+    request = request_token()
+    if request is not None and getattr(_asked, "request", None) is request:
+        return _index or index  # asked once in this request: a request is short
     if not _lock.acquire(blocking=False):
         return index  # another thread is bringing it up to date: use the one we have
     try:
-        return _catch_up()
+        caught_up = _catch_up()
+        _asked.request = request
+        return caught_up
     finally:
         _lock.release()
+
+
+def catch_up_if_loaded() -> None:
+    """Bring this process's index up to date if it has one (a served worker); a process
+    without one (a management command) builds none for this."""
+    if _index is not None:
+        current()
 
 
 def _catch_up() -> Index:

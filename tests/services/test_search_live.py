@@ -192,6 +192,33 @@ def test_an_edit_is_applied_to_the_index_without_rebuilding_it(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_request_reads_the_change_log_once_for_its_searches_and_its_vocabularies():
+    from django.test.utils import CaptureQueriesContext
+
+    from services.vocabulary_loader import new_request, registry
+
+    seed_reference_data()
+    located(name="Harbour peer support")
+    live.rebuild_now()
+    new_request()  # what request_started does
+    with CaptureQueriesContext(connection) as queries:
+        assert "peer-support-group" in registry().terms["type"]
+        assert names("type=peer-support-group") == ["Harbour peer support"]
+        assert names("q=harbour") == ["Harbour peer support"]
+    reads = [query for query in queries if "services_searchchange" in query["sql"]]
+    assert len(reads) == 1
+
+    ServiceType.objects.create(slug="walking-group", name="Walking group")
+    assert "walking-group" not in registry().terms["type"]  # this request has looked already
+    new_request()  # the next request sees the new term, read with the index's changes
+    with CaptureQueriesContext(connection) as queries:
+        assert ServiceFilterSet(QueryDict("type=walking-group")).is_valid()
+        assert names("type=walking-group") == []
+    statements = [query["sql"] for query in queries]
+    assert not any(sql.startswith("SELECT COUNT(") for sql in statements)  # no query of its own
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_write_never_reaches_the_index():
     seed_reference_data()
     service = located(name="Harbour peer support")
