@@ -27,7 +27,7 @@ class Command(BaseCommand):
         size = len(search_index.current())
         self.stdout.write(
             f"Search index of {size} services built in {time.perf_counter() - started:.1f} s "
-            "(once per process, and again after each edit)."
+            "(once per process; edits are then applied from the change log)."
         )
         settle_after_startup()  # as recovery_directory/wsgi.py does for the real server
         self.stdout.write(f"Database: {connection.vendor}; {repeat} requests per page.")
