@@ -24,7 +24,7 @@ import datetime
 import logging
 import random
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache.backends import db
@@ -165,10 +165,7 @@ class DatabaseCache(db.DatabaseCache):
         try:
             # Alone, the statement commits itself; inside a transaction, a savepoint keeps a
             # refused write from spoiling it.
-            atomic = (
-                transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext()
-            )
-            with atomic, connection.cursor() as cursor:
+            with faults.savepoint_in_transaction(alias), connection.cursor() as cursor:
                 cursor.execute(sql, [stored_key, ends_value, now_value, now_value])
                 count = cursor.fetchone()[0]
         except DatabaseError:
@@ -209,10 +206,7 @@ class DatabaseCache(db.DatabaseCache):
             f"(SELECT {key_column} FROM {table} WHERE {expires} <= %s LIMIT %s)"
         )
         try:
-            atomic = (
-                transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext()
-            )
-            with atomic, connection.cursor() as cursor:
+            with faults.savepoint_in_transaction(alias), connection.cursor() as cursor:
                 cursor.execute(sql, [now_value, now_value, PRUNE_BATCH])
                 return cursor.rowcount
         except DatabaseError as exc:

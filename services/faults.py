@@ -19,6 +19,7 @@
   needs no database, no session and no URL lookup), or JSON under /api/.
 """
 
+import contextlib
 import contextvars
 import logging
 import os
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -113,21 +114,28 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def savepoint_in_transaction(using: str | None = None) -> contextlib.AbstractContextManager:
+    """Around a write that may be refused: inside a transaction a savepoint, so a refused
+    write spoils only itself; outside one nothing (one statement commits itself, without
+    BEGIN and COMMIT round trips)."""
+    from django.db import transaction
+
+    alias = using or DEFAULT_DB_ALIAS
+    if connections[alias].in_atomic_block:
+        return transaction.atomic(using=alias)
+    return contextlib.nullcontext()
+
+
 def best_effort(what: str, write: Callable[[], object]) -> None:
     """Run a write that a read must not depend on (a counter, a "last used" time). If the
     database refuses it (disk full, locked, read-only), log that it was skipped and go on.
     Inside a transaction a savepoint keeps a failed write from spoiling it; outside one the
     write runs as it is (one statement commits itself: no BEGIN and COMMIT round trips)."""
-    from django.db import connection, transaction
-
     if writes_refused():
         logger.warning("Skipped %s: the database refused a write earlier in this request.", what)
         return
     try:
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                write()
-        else:
+        with savepoint_in_transaction():
             write()
     except DatabaseError as exc:
         mark_writes_refused()

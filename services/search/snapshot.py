@@ -34,7 +34,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from services.search.index import Index, Points, Terms, Text, build
+from services.search.index import ROW_ARRAYS, Index, Points, Terms, Text, build
 from services.search.packed import Ids, Stems, Strings
 
 logger = logging.getLogger(__name__)
@@ -45,20 +45,8 @@ BUILD_TIMEOUT_S = 900
 # release's (two may run side by side during a deploy); it builds its own in their place.
 FORMAT = 3
 _META = "meta.pickle"
-_ROW_ARRAYS = (
-    "live",
-    "name_rank",
-    "checked",
-    "national",
-    "has_location",
-    "free",
-    "min_age",
-    "max_age",
-    "restricted_through",
-    "takes_referrals",
-    "covers",
-    "covers_any",
-)
+# One row per service: the flags an edit rewrites (index.ROW_ARRAYS) and the others.
+_ROW_ARRAYS = ("live", "name_rank", *ROW_ARRAYS, "covers", "covers_any")
 
 
 def directory() -> Path:

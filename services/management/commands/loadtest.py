@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, help="Port to serve on (default: a free one).")
         parser.add_argument(
             "--no-baseline", action="store_false", dest="baseline",
-            help="Skip the home-page-only run before the mix.",
+            help="Skip the home-page-only run and the searches-only run measured against it.",
         )  # fmt: skip
 
     def handle(self, *args, services, locations, seconds, users, workers, port, baseline, **o):
