@@ -4,10 +4,10 @@ import functools
 import re
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 
 from services import faults
+from services.database.names import column, table
 from services.models import WEEKDAY_SLUGS, Service
 from services.vocabulary_loader import registry
 
@@ -99,17 +99,12 @@ def _add_one(cell: dict) -> int:
 
 @functools.cache
 def _update_statement(anywhere: bool) -> str:
-    meta, quote = SearchAggregate._meta, connection.ops.quote_name
+    def named(name: str) -> str:
+        return column(SearchAggregate, name)
 
-    def column(name: str) -> str:
-        field = meta.get_field(name)
-        assert isinstance(field, Field), "a concrete column"
-        assert field.column, "a concrete column"
-        return quote(field.column)
-
-    area = f"{column('council_area')} IS NULL" if anywhere else f"{column('council_area')} = %s"
+    area = f"{named('council_area')} IS NULL" if anywhere else f"{named('council_area')} = %s"
     return (
-        f"UPDATE {quote(meta.db_table)} SET {column('count')} = {column('count')} + 1 "
-        f"WHERE {column('day')} = %s AND {column('filters')} = %s "
-        f"AND {column('result_bucket')} = %s AND {area}"
+        f"UPDATE {table(SearchAggregate)} SET {named('count')} = {named('count')} + 1 "
+        f"WHERE {named('day')} = %s AND {named('filters')} = %s "
+        f"AND {named('result_bucket')} = %s AND {area}"
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Field, QuerySet, Value
+from django.db.models import QuerySet, Value
+
+from services.database.names import column, table
 
 if TYPE_CHECKING:
     from services.models import Area, Vocabulary
@@ -103,25 +105,21 @@ def vocabulary_version() -> tuple:
     statement: it runs on most requests, and compiling the ORM's aggregate cost more than
     running it."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_statement())
+        cursor.execute(version_query())
         count, last = cursor.fetchone()
     return (count, last)
 
 
 @functools.cache
-def _version_statement() -> str:
+def version_query() -> str:
+    """The version as a query of one row (terms, last_term): run alone, or joined into the
+    search index's read of its changes (services.search.index.read_changes)."""
     from services.models import SearchChange
 
-    meta, quote = SearchChange._meta, connection.ops.quote_name
-    pk, service = meta.get_field("id"), meta.get_field("service_id")
-    assert isinstance(pk, Field), "a concrete column"
-    assert isinstance(service, Field), "a concrete column"
-    assert pk.column, "a concrete column"
-    assert service.column, "a concrete column"
-    pk_column, service_column = quote(pk.column), quote(service.column)
+    pk, service = column(SearchChange, "id"), column(SearchChange, "service_id")
     return (
-        f"SELECT COUNT({pk_column}), MAX({pk_column}) FROM {quote(meta.db_table)} "
-        f"WHERE {service_column} IS NULL"
+        f"SELECT COUNT({pk}) AS terms, MAX({pk}) AS last_term FROM {table(SearchChange)} "
+        f"WHERE {service} IS NULL"
     )
 
 

@@ -27,36 +27,8 @@ def anchor(service_pk) -> str:
 def list_button_html(
     *, service_pk, service_name: str, on_list: bool, csrf_input: str, next_url: str
 ) -> SafeString:
-    state: str
-    if on_list:
-        action, state = (
-            reverse("engagement:shortlist_remove"),
-            mark_safe(
-                '<p class="rd_list-button__state"><strong>On your list <span aria-hidden="true">'
-                "✓</span></strong></p>"
-            ),
-        )
-        label = format_html(
-            'Remove<span class="visually-hidden"> {} from my list</span>', service_name
-        )
-    else:
-        action, state = reverse("engagement:shortlist_add"), ""
-        label = format_html('Add to my list<span class="visually-hidden">: {}</span>', service_name)
-    return format_html(
-        '<form method="post" action="{action}" class="rd_no-print  rd_list-button" id="{id}" '
-        "data-list-button>{csrf}"
-        '<input type="hidden" name="service" value="{pk}">'
-        '<input type="hidden" name="next" value="{next}">{state}'
-        '<button type="submit" class="ds_button  ds_button--secondary  ds_button--small">'
-        "{label}</button></form>",
-        action=action,
-        id=anchor(service_pk),
-        csrf=csrf_input,
-        pk=service_pk,
-        next=next_url,
-        state=state,
-        label=label,
-    )
+    button = list_buttons(csrf_input=csrf_input, next_url=next_url)
+    return mark_safe(button(service_pk, service_name, on_list))  # every value escaped there
 
 
 def list_buttons(*, csrf_input: str, next_url: str) -> Callable[[object, str, bool], str]:

@@ -35,6 +35,7 @@ from typing import Any, cast
 import numpy as np
 from django.db import connection, models, transaction
 
+from services.database.names import column as _column
 from services.geo.distance import EARTH_RADIUS_KM, bounding_box
 from services.search import keyword
 from services.search.packed import Ids, Positions, Stems, Strings
@@ -72,18 +73,15 @@ def read_changes(cursor: Cursor) -> tuple[Cursor, list[uuid.UUID | None]]:
     cursor after them, in one query. The same statement reads the vocabularies' version
     (services.vocabulary_loader), so a search asks the change log once, not twice."""
     from services.models import SearchChange
-    from services.vocabulary_loader import note_version
+    from services.vocabulary_loader import note_version, version_query
 
     table = connection.ops.quote_name(SearchChange._meta.db_table)
-    terms = (
-        f"(SELECT COUNT(id) FROM {table} WHERE service_id IS NULL) AS terms, "
-        f"(SELECT MAX(id) FROM {table} WHERE service_id IS NULL) AS last_term"
-    )
     with connection.cursor() as db:
         if _postgresql():
             db.execute(
-                "SELECT s.xmin, s.terms, s.last_term, c.id, c.service_id, c.xid FROM (SELECT "
-                f"pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, {terms}) s "
+                "SELECT s.xmin, v.terms, v.last_term, c.id, c.service_id, c.xid FROM (SELECT "
+                "pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s "
+                f"CROSS JOIN ({version_query()}) v "
                 f"LEFT JOIN {table} c ON c.xid >= %s ORDER BY c.id",
                 [cursor.xmin if cursor.xmin is not None else 0],
             )
@@ -95,7 +93,7 @@ def read_changes(cursor: Cursor) -> tuple[Cursor, list[uuid.UUID | None]]:
             last = max([cursor.last_id, *(row[3] for row in new)])
             return Cursor(last, xmin, seen), [_as_uuid(row[4]) for row in new]
         db.execute(
-            f"SELECT v.terms, v.last_term, c.id, c.service_id FROM (SELECT {terms}) v "
+            f"SELECT v.terms, v.last_term, c.id, c.service_id FROM ({version_query()}) v "
             f"LEFT JOIN {table} c ON c.id > %s ORDER BY c.id",
             [cursor.last_id],
         )
@@ -648,12 +646,6 @@ def _m2m(relation: str) -> "models.ManyToManyField[Any, Any]":
     from services.models import Service
 
     return cast("models.ManyToManyField[Any, Any]", Service._meta.get_field(relation))
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    """A concrete field's column, quoted."""
-    field_ = cast("models.Field[Any, Any]", model._meta.get_field(name))
-    return connection.ops.quote_name(cast(str, field_.column))
 
 
 def _pk(model: type[models.Model]) -> str:
