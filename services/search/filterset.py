@@ -21,7 +21,7 @@ suggestions, or ambiguous with choices).
 
 import copy
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import overload
 
@@ -461,11 +461,18 @@ class ServiceFilterSet(django_filters.FilterSet, metaclass=_FilterSetMetaclass):
         """Every result, in order, from the in-memory index (`services.search.index`)."""
         return search_index.search(live.current(), self.criteria)
 
-    def results(self, prepare=None, relations=()) -> "ResultList":
+    def results(self, prepare=None, relations=(), fetch=None) -> "ResultList":
         """The results as a sequence for a paginator: slicing it reads just those services
-        from the database, through `prepare` (for example `with_listing_data`), with the
-        vocabulary `relations` filled in from the index."""
-        return ResultList(self.hits, prepare or (lambda queryset: queryset), relations)
+        from the database, through `prepare` (for example `with_listing_data`), or with
+        `fetch` (ids -> services) when given, with the vocabulary `relations` filled in from
+        the index."""
+        if fetch is None:
+            prepare = prepare or (lambda queryset: queryset)
+
+            def fetch(ids: list) -> Iterable[Service]:
+                return prepare(Service.objects.filter(pk__in=ids))
+
+        return ResultList(self.hits, fetch, relations)
 
     @property
     def result_ids(self) -> list:
@@ -501,8 +508,8 @@ class ResultList:
     """Search results for Django's (and so DRF's) paginator: its length is the number of
     results, and a slice is a list of services read from the database."""
 
-    def __init__(self, hits: search_index.Hits, prepare, relations=()):
-        self.hits, self.prepare, self.relations = hits, prepare, relations
+    def __init__(self, hits: search_index.Hits, fetch, relations=()):
+        self.hits, self.fetch, self.relations = hits, fetch, relations
 
     def __len__(self) -> int:
         return self.hits.total
@@ -521,9 +528,9 @@ class ResultList:
 
     def __getitem__(self, key: int | slice) -> Service | list[Service]:
         if isinstance(key, slice):
-            return self.hits.page(key, self.prepare, self.relations)
+            return self.hits.page(key, self.fetch, self.relations)
         page = self.hits.page(
-            slice(key, key + 1 if key != -1 else None), self.prepare, self.relations
+            slice(key, key + 1 if key != -1 else None), self.fetch, self.relations
         )
         if not page:
             raise IndexError(key)

@@ -17,7 +17,7 @@ from services.nearest import NearestSupport, nearest_in_person
 from services.search import sql as search_core
 from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 
-from .display import CARD_RELATIONS, PAGE_SIZE, Card, cards, stale_period, with_card_data
+from .display import CARD_RELATIONS, PAGE_SIZE, Card, card_services, cards, stale_period
 
 # Distances are as the crow flies: in everyday words, roughly what each means on the ground
 # (by road, or across water, it can be much further; the page says so).
@@ -141,9 +141,7 @@ class CountedPaginator(Paginator):
 
 def results(filterset: ServiceFilterSet, page_number) -> Results:
     total, national_total = filterset.totals()
-    found = filterset.results(
-        lambda queryset: with_card_data(queryset, vocabularies=False), CARD_RELATIONS
-    )
+    found = filterset.results(relations=CARD_RELATIONS, fetch=card_services)
     paginator: Paginator[Service] = Paginator(found, PAGE_SIZE)
     page = paginator.get_page(page_number)
     page_cards = cards(page.object_list)
