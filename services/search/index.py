@@ -1068,18 +1068,17 @@ class Hits:
     def ids(self) -> list:
         return self.index.ids.uuids(self.order)
 
-    def page(self, key: slice, prepare: Callable, relations: Sequence[str] = ()) -> list:
-        """The services of one slice of the results, from the database (with whatever
-        `prepare` adds to the queryset), annotated for the result cards, with the
-        vocabulary `relations` filled in from the index (no query)."""
-        from services.models import Service
+    def page(self, key: slice, fetch: Callable, relations: Sequence[str] = ()) -> list:
+        """The services of one slice of the results, from the database (`fetch` reads the
+        services of a list of ids), annotated for the result cards, with the vocabulary
+        `relations` filled in from the index (no query)."""
         from services.vocabulary_loader import fill_prefetch_cache
 
         chosen = range(len(self.order))[key]
         wanted = self.index.ids.uuids(self.order[key])
         if not wanted:
             return []
-        found = {service.pk: service for service in prepare(Service.objects.filter(pk__in=wanted))}
+        found = {service.pk: service for service in fetch(wanted)}
         services = []
         for n, pk in zip(chosen, wanted, strict=True):
             service = found.get(pk)
