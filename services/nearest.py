@@ -1,20 +1,19 @@
 """The nearest in-person support, for a search near a place that found none within its
 distance: so the page can say where it is and offer the distance that reaches it.
 
-It is the same search (same filters, from the same in-memory index) run again at the
-largest distance allowed, taking the nearest result outside the national/online group."""
+It is what the same search (same filters, from the same in-memory index) run again at the
+largest distance allowed would list first outside the national/online group, sorted by
+distance (`services.search.index.nearest_local`, which looks no farther than it must)."""
 
 import dataclasses
 import math
 import uuid
 
-import numpy as np
-
 from services.geo.distance import haversine_km
 from services.models import Location, Service
 from services.search import index as search_engine
 from services.search import live as search_index
-from services.search.filterset import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet, Sort
+from services.search.filterset import MAX_RADIUS_KM, MIN_RADIUS_KM, ServiceFilterSet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,21 +31,12 @@ def _searched_point(filterset: ServiceFilterSet) -> tuple[float, float]:
 
 
 def _nearest_id(filterset: ServiceFilterSet) -> tuple[uuid.UUID, float] | None:
-    lat, lon = _searched_point(filterset)
-    criteria = dataclasses.replace(
-        filterset.criteria,
-        point=(lat, lon, MAX_RADIUS_KM),
-        sort=Sort.DISTANCE,
-        facet_relations=(),
-    )
-    hits = search_engine.search(search_index.current(), criteria)
-    if hits.distance is None:
+    index = search_index.current()
+    found = search_engine.nearest_local(index, filterset.criteria, MAX_RADIUS_KM)
+    if found is None:
         return None
-    local = np.where(hits.in_group, np.nan, hits.distance)
-    if np.isnan(local).all():
-        return None
-    first = int(np.nanargmin(local))
-    return uuid.UUID(int=hits.index.ids[hits.order[first]]), float(local[first])
+    position, distance = found
+    return uuid.UUID(int=index.ids[position]), distance
 
 
 def nearest_in_person(filterset: ServiceFilterSet) -> NearestSupport | None:

@@ -1,0 +1,123 @@
+"""The index's shortcuts give what the plain way gives: the nearest in-person support found
+by looking in growing distances is the one a search at the largest distance lists first,
+whatever the ties, and distances measured only for the services still in the running are
+each service's distance to its nearest location."""
+
+import datetime
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from services.geo.distance import KM_PER_DEGREE_LATITUDE, haversine_km
+from services.models import ServiceType
+from services.nearest import nearest_in_person
+from services.search import live
+from services.search.filterset import MAX_RADIUS_KM, ServiceFilterSet
+from services.search.index import Nearby, search
+from tests.helpers import located
+
+pytestmark = pytest.mark.django_db
+
+KIRKWALL = (58.98100, -2.96000)
+
+
+def south(km: float) -> tuple[float, float]:
+    return KIRKWALL[0] - km / KM_PER_DEGREE_LATITUDE, KIRKWALL[1]
+
+
+def near_kirkwall(radius_km: float = 2, **params) -> ServiceFilterSet:
+    return ServiceFilterSet(
+        {"lat": KIRKWALL[0], "lon": KIRKWALL[1], "radius_km": radius_km, **params}
+    )
+
+
+def first_local_result_at_the_largest_distance(filterset: ServiceFilterSet):
+    """The plain way: the whole search at MAX_RADIUS_KM sorted by distance, and the nearest
+    of its results outside the national/online group (the first listed of equals)."""
+    criteria = replace(
+        filterset.criteria,
+        point=(*filterset.point, MAX_RADIUS_KM),
+        sort="distance",
+        facet_relations=(),
+    )
+    hits = search(live.current(), criteria)
+    local = [n for n in range(hits.total) if not hits.in_group[n]]
+    if not local:
+        return None
+    first = min(local, key=lambda n: (hits.distance[n], n))
+    return hits.ids[first]
+
+
+def test_nearest_support_several_doublings_beyond_the_searched_distance_is_found():
+    chosen = ServiceType.objects.get(slug="drop-in")
+    located(point=KIRKWALL, name="National line", is_national=True, types=[chosen])
+    located(point=south(5), name="Other kind of group")
+    located(point=south(37), name="Drop-in far off", types=[chosen])
+    filterset = near_kirkwall(2, type="drop-in")
+
+    nearest = nearest_in_person(filterset)
+
+    assert nearest.service.name == "Drop-in far off"
+    assert nearest.distance_km == pytest.approx(37, abs=0.01)
+    assert nearest.radius_km == math.ceil(nearest.distance_km)
+    assert nearest.service.pk == first_local_result_at_the_largest_distance(filterset)
+
+
+def test_a_tie_in_distance_goes_to_the_fresh_listing_then_to_the_first_name():
+    checked = timezone.now() - datetime.timedelta(days=1)
+    located(point=south(30), name="Alpha, never checked")
+    located(point=south(30), name="Charlie", last_checked_at=checked)
+    located(point=south(30), name="Bravo", last_checked_at=checked)
+    filterset = near_kirkwall(5)
+
+    nearest = nearest_in_person(filterset)
+
+    assert nearest.service.name == "Bravo"
+    assert nearest.service.pk == first_local_result_at_the_largest_distance(filterset)
+
+
+def test_an_overdue_listing_nearer_than_a_fresh_one_is_the_nearest():
+    checked = timezone.now() - datetime.timedelta(days=1)
+    located(point=south(20), name="Overdue but nearer")
+    located(point=south(21), name="Fresh", last_checked_at=checked)
+
+    assert nearest_in_person(near_kirkwall(5)).service.name == "Overdue but nearer"
+
+
+def test_nothing_within_the_largest_distance_means_no_nearest_support():
+    located(point=south(MAX_RADIUS_KM + 5), name="Too far")
+    located(name="Phone only", point=KIRKWALL, is_national=True)
+    filterset = near_kirkwall(2)
+
+    assert nearest_in_person(filterset) is None
+    assert first_local_result_at_the_largest_distance(filterset) is None
+
+
+def test_a_result_is_as_far_as_its_nearest_location_within_the_distance():
+    two_places = located(point=south(8), name="Two places")
+    located(two_places, point=south(3))
+    one_place = located(point=south(4), name="One place")
+    located(point=south(12), name="Out of reach")
+
+    hits = near_kirkwall(10).hits
+
+    assert hits.ids == [two_places.pk, one_place.pk]
+    assert hits.distance.tolist() == pytest.approx(
+        [haversine_km(*KIRKWALL, *south(3)), haversine_km(*KIRKWALL, *south(4))]
+    )
+
+
+@pytest.mark.parametrize("size", [10_000, 40])
+def test_the_nearest_location_per_service_is_the_same_sorted_or_in_one_slot_each(size):
+    owners = np.array([7, 3, 7, 0, 3, 7, 39], dtype=np.int32)
+    distances = np.array([5.0, 2.5, 1.5, 9.0, 2.5, 3.0, 0.0])
+
+    nearby = Nearby.of(owners, distances, size)
+
+    assert nearby.positions.tolist() == [0, 3, 7, 39]
+    assert nearby.km.tolist() == [9.0, 2.5, 1.5, 0.0]
+    assert nearby.km_of(np.array([0, 7, 39])).tolist() == [9.0, 1.5, 0.0]
+    assert np.isnan(nearby.km_of(np.array([1, 38]))).all()
