@@ -23,6 +23,7 @@ from services.permissions import is_link_worker
 from services.querysets import ServiceQuerySet
 from services.search import live
 from services.search.sql import with_stale_flag
+from services.views.rendering import render_page
 from services.vocabulary_loader import VOCABULARY_RELATIONS, fill_prefetch_cache
 
 from .display import (
@@ -118,7 +119,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
         "age_range": _age_range(service.min_age, service.max_age),
         "can_refer": service.takes_referrals and is_link_worker(request.user),
     }
-    return render(request, "services/service.html", context)
+    return render_page(request, "services/service.html", context)
 
 
 def _directions_to(sessions, places) -> Location | None:

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_safe
 
 from services import faults
 from services.models import ServiceType
+from services.views.rendering import render_page
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     service_types = ServiceType.objects.in_order().only("slug", "name", "description")
-    return render(request, "services/home.html", {"service_types": service_types})
+    return render_page(request, "services/home.html", {"service_types": service_types})
 
 
 @require_safe

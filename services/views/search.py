@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from engagement.insight import record_search
@@ -18,6 +17,7 @@ from services.search import sql as search_core
 from services.search.filterset import VOCABULARY_PARAMETERS, ServiceFilterSet, Sort
 
 from .display import CARD_RELATIONS, PAGE_SIZE, Card, card_services, cards, stale_period
+from .rendering import render_page
 
 # Distances are as the crow flies: in everyday words, roughly what each means on the ground
 # (by road, or across water, it can be much further; the page says so).
@@ -331,4 +331,4 @@ def search(request: HttpRequest) -> HttpResponse:
     if found and first_page and not filterset.errors:
         _record(filterset, found.total)
     context = _context(filterset, request.GET, found)
-    return render(request, "services/search.html", {**context, "location_lost": lost})
+    return render_page(request, "services/search.html", {**context, "location_lost": lost})
