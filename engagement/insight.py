@@ -16,17 +16,31 @@ from .models import SearchAggregate
 PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
-def _known_values() -> set[str]:
+# The known values, and the registry of vocabularies they were worked out from.
+_known: tuple[object, frozenset[str]] = (None, frozenset())
+
+
+def _known_values() -> frozenset[str]:
     """Every value a filter may take: vocabulary slugs and fixed choices. Anything else
-    (free text, postcodes, numbers) is dropped before it is stored."""
+    (free text, postcodes, numbers) is dropped before it is stored. Worked out again only
+    when the vocabularies change (a new registry), not for every search."""
+    global _known
     terms = registry()
+    held, values = _known
+    if held is not terms:
+        values = _values_of(terms)
+        _known = (terms, values)
+    return values
+
+
+def _values_of(terms) -> frozenset[str]:
     values = set(WEEKDAY_SLUGS)
     for slugs in terms.terms.values():
         values.update(slugs)
     values.update(Service.Cost.values)
     values.update(Service.Intake.values)
     values.update(terms.areas)
-    return values
+    return frozenset(values)
 
 
 def bucket(result_count: int) -> str:

@@ -4,6 +4,7 @@ import time_machine
 
 from engagement.insight import record_search
 from engagement.models import SearchAggregate
+from services.models import ServiceType
 
 
 def _stored_text() -> str:
@@ -59,3 +60,14 @@ def test_stored_rows_contain_no_free_text_postcode_or_ip(db):
         "",
     }
     assert SearchAggregate.objects.filter(council_area__isnull=True).count() == 1
+
+
+def test_a_term_added_after_searches_were_counted_is_counted_too(db):
+    record_search(council_area_slug=None, filters={"type": ["walking-group"]}, result_count=1)
+    ServiceType.objects.create(slug="walking-group", name="Walking group")
+    record_search(council_area_slug=None, filters={"type": ["walking-group"]}, result_count=1)
+
+    assert sorted(SearchAggregate.objects.values_list("filters", "count")) == [
+        ("", 1),
+        ("type=walking-group", 1),
+    ]
