@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from services.geo.distance import KM_PER_DEGREE_LATITUDE, haversine_km
+from services.geo.distance import KM_PER_DEGREE_LATITUDE, bounding_box, haversine_km
 from services.models import ServiceType
 from services.nearest import nearest_in_person
 from services.search import live
 from services.search.filterset import MAX_RADIUS_KM, ServiceFilterSet
-from services.search.index import Nearby, search
+from services.search.index import Nearby, Reach, search
 from tests.helpers import located
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,28 @@ def test_the_nearest_location_per_service_is_the_same_sorted_or_in_one_slot_each
     assert nearby.km.tolist() == [9.0, 2.5, 1.5, 0.0]
     assert nearby.km_of(np.array([0, 7, 39])).tolist() == [9.0, 1.5, 0.0]
     assert np.isnan(nearby.km_of(np.array([1, 38]))).all()
+
+
+def test_locations_told_apart_cheaply_are_where_the_exact_formula_puts_them():
+    rng = np.random.default_rng(2026)
+    for km in (1, 2, 5, 10, 25, 50, 100, 200, 137.5):
+        lat, lon = rng.uniform(54.5, 61), rng.uniform(-8, -0.5)
+        box = bounding_box(lat, lon, km)
+        lats = rng.uniform(box.min_lat, box.max_lat, 4000)
+        lons = rng.uniform(box.min_lon, box.max_lon, 4000)
+        # A quarter of them on the edge itself, in every direction.
+        bearing = rng.uniform(0, 2 * math.pi, 1000)
+        lats[:1000] = lat + km * np.cos(bearing) / KM_PER_DEGREE_LATITUDE
+        lons[:1000] = lon + km * np.sin(bearing) / (
+            KM_PER_DEGREE_LATITUDE * np.cos(np.radians(lats[:1000]))
+        )
+
+        reach = Reach.of(lat, lon, km, box, lats, lons, np.arange(len(lats)))
+
+        within = np.array(
+            [haversine_km(lat, lon, *point) <= km for point in zip(lats, lons, strict=True)]
+        )
+        assert not (reach.sure & ~within).any(), km
+        assert not (within & ~reach.sure & ~reach.unsure).any(), km
+        assert reach.near(len(lats)).tolist() == within.tolist()
+        assert reach.unsure.mean() < 0.3  # the cheap test decides most of them
