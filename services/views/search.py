@@ -2,6 +2,7 @@
 bookmarked or opened without JavaScript. What people type and where they are is never
 logged; only anonymous counters are kept (engagement.insight)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -48,6 +49,8 @@ FILTER_PARAMETERS = (
     "open_now",
     "include_national",
 )
+# Parameters the search form shows as typed.
+TYPED = ("near", "lat", "lon", "q", "age")
 DAY_NAMES = {slug: Weekday(number).label for number, slug in enumerate(WEEKDAY_SLUGS)}
 # Filters whose value is true/false: shown only when they change the results.
 SWITCHES = {
@@ -282,6 +285,9 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
         "filterset": filterset,
         "data": data,
         "errors": _errors(filterset),
+        # Each parameter's messages ([] for none): a missing key of the form's own errors
+        # costs the template engine a failed lookup and a dir() of the errors each time.
+        "field_errors": defaultdict(list, filterset.errors),
         "near_error": _near_error(filterset),
         "near_invalid": bool(
             _near_error(filterset) or {"near", "lat", "lon"} & filterset.errors.keys()
@@ -301,6 +307,8 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
         "active_filters": active_filters(filterset, params),
         "wider_links": _wider_links(filterset, params),
         "include_national_url": url_with(params, include_national=None),
+        # The search without its page, for the page links.
+        "page_querystring": url_with(params).removeprefix("?"),
         "search_everywhere_url": url_with(params, near=None, lat=None, lon=None),
         "chosen": {name: params.getlist(name) for name in ("day", "accessibility", "language")},
         "switch_errors": [
@@ -314,6 +322,8 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
         "days": filterset.filters["day"].extra["choices"],
         "stale_period": stale_period(),
         "params": params,
+        # The text fields as sent (the last value of each), "" when not sent.
+        "typed": defaultdict(str, {name: params[name] for name in TYPED if name in params}),
     }
 
 
