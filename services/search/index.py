@@ -1382,15 +1382,17 @@ def nearest_local(index: Index, criteria: Criteria, limit_km: float) -> tuple[in
     nearest to the place matching the rest of the search (fresh before overdue on a tie,
     then by name); None if none is within `limit_km`.
 
-    It looks within growing distances, from the one searched, doubling, and stops at the
-    first that finds one (anything farther out is farther than it): a search that found
-    nothing near a town rarely needs the whole country measured."""
+    It looks within growing distances, doubling, and stops at the first that finds one
+    (anything farther out is farther than it): a search that found nothing near a town
+    rarely needs the whole country measured. The first look is at twice the distance
+    searched: it is asked when the search found nothing within that (and were something
+    there, the first look would find it all the same)."""
     assert criteria.point is not None, "only a search near a place has a nearest"
     lat, lon, km = criteria.point
     base, _relevance = _filtered(index, criteria)
     # The group holds every national service, so excluding national services adds nothing.
     eligible = base & ~index.remote_group(criteria.council_area)
-    radius = min(km, limit_km)
+    radius = min(2 * km, limit_km)
     while True:
         nearby = index.reach(lat, lon, radius, among=eligible).nearby(len(index))
         keep = np.ones(len(nearby.positions), dtype=bool)
