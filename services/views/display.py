@@ -3,11 +3,13 @@ the next sessions (from prefetched schedules, no queries), schedule wording, tim
 English, and the cards of a results list."""
 
 import datetime
+import weakref
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -178,6 +180,42 @@ CARD_ORGANISATION_FIELDS = ("id", "name", "slug")
 CARD_COURSE_RUN_FIELDS = ("id", "start_date", "end_date")
 
 
+class _CardReads:
+    """The readers and statements of `card_services`, made once per database connection
+    (a reader holds its converters) and statement text once per number of ids."""
+
+    def __init__(self) -> None:
+        self.service = Reader(Service, CARD_SERVICE_FIELDS)
+        self.organisation = Reader(Organisation, CARD_ORGANISATION_FIELDS)
+        self.schedule = Reader(Schedule, [field.name for field in Schedule._meta.concrete_fields])
+        self.run = Reader(CourseRun, CARD_COURSE_RUN_FIELDS)
+        self._statements: dict[int, tuple[str, str]] = {}
+
+    def statements(self, count: int) -> tuple[str, str]:
+        """(services with their organisations, their schedules with their course runs)."""
+        found = self._statements.get(count)
+        if found is None:
+            wanted = placeholders(count)
+            services = (
+                f"SELECT {self.service.select('s')}, {self.organisation.select('o')} "
+                f"FROM {table(Service)} s JOIN {table(Organisation)} o "
+                f"ON o.{column(Organisation, 'id')} = s.{column(Service, 'organisation')} "
+                f"WHERE s.{column(Service, 'id')} IN ({wanted})"
+            )
+            sessions = (
+                f"SELECT {self.schedule.select('sc')}, {self.run.select('r')} "
+                f"FROM {table(Schedule)} sc LEFT JOIN {table(CourseRun)} r "
+                f"ON r.{column(CourseRun, 'id')} = sc.{column(Schedule, 'course_run')} "
+                f"WHERE sc.{column(Schedule, 'service')} IN ({wanted}) "
+                f"ORDER BY sc.{column(Schedule, 'weekday')}, sc.{column(Schedule, 'opens_at')}"
+            )
+            found = self._statements[count] = (services, sessions)
+        return found
+
+
+_card_reads: "weakref.WeakKeyDictionary[Any, _CardReads]" = weakref.WeakKeyDictionary()
+
+
 def card_services(ids: list) -> list[Service]:
     """The services `ids` (in any order) with what their cards show, as `with_card_data`
     gives (`current_schedules` holds a service's sessions, each with its course run), in two
@@ -187,39 +225,25 @@ def card_services(ids: list) -> list[Service]:
     `upcoming_sessions` skips what has ended, as it must for any list of schedules."""
     if not ids:
         return []
-    service = Reader(Service, CARD_SERVICE_FIELDS)
-    organisation = Reader(Organisation, CARD_ORGANISATION_FIELDS)
-    schedule = Reader(Schedule, [field.name for field in Schedule._meta.concrete_fields])
-    run = Reader(CourseRun, CARD_COURSE_RUN_FIELDS)
-    wanted = placeholders(len(ids))
+    this_connection = connections[DEFAULT_DB_ALIAS]
+    reads = _card_reads.get(this_connection)
+    if reads is None:
+        reads = _card_reads[this_connection] = _CardReads()
+    services_sql, sessions_sql = reads.statements(len(ids))
     params = db_values(Service, ids)
-    pk = column(Service, "id")
+    services = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {service.select('s')}, {organisation.select('o')} "
-            f"FROM {table(Service)} s JOIN {table(Organisation)} o "
-            f"ON o.{column(Organisation, 'id')} = s.{column(Service, 'organisation')} "
-            f"WHERE s.{pk} IN ({wanted})",
-            params,
-        )
-        services = {}
+        cursor.execute(services_sql, params)
         for row in cursor.fetchall():
-            found = service.instance(row)
-            found.organisation = organisation.instance(row[len(service) :])
+            found = reads.service.instance(row)
+            found.organisation = reads.organisation.instance(row[len(reads.service) :])
             found.current_schedules = []
             services[found.pk] = found
-        cursor.execute(
-            f"SELECT {schedule.select('sc')}, {run.select('r')} "
-            f"FROM {table(Schedule)} sc LEFT JOIN {table(CourseRun)} r "
-            f"ON r.{column(CourseRun, 'id')} = sc.{column(Schedule, 'course_run')} "
-            f"WHERE sc.{column(Schedule, 'service')} IN ({wanted}) "
-            f"ORDER BY sc.{column(Schedule, 'weekday')}, sc.{column(Schedule, 'opens_at')}",
-            params,
-        )
+        cursor.execute(sessions_sql, params)
         for row in cursor.fetchall():
-            session = schedule.instance(row)
+            session = reads.schedule.instance(row)
             if session.course_run_id is not None:
-                session.course_run = run.instance(row[len(schedule) :])
+                session.course_run = reads.run.instance(row[len(reads.schedule) :])
             services[session.service_id].current_schedules.append(session)
     return list(services.values())
 
