@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from engagement.templatetags.my_list import csrf_input, list_buttons, on_list_ids
+from services.models import Service
 from services.views.display import Card
 
 register = template.Library()
@@ -54,7 +55,7 @@ def _names(terms) -> str:
     return ", ".join(term.name for term in terms)
 
 
-def _facts(card: Card) -> str:
+def _facts(card: Card, page: dict) -> str:
     facts = []
     if card.types:
         facts.append(_fact("Type", _names(card.types)))
@@ -65,7 +66,8 @@ def _facts(card: Card) -> str:
             facts.append(_fact("On now", f"until {card.next_session.until}"))
         else:
             facts.append(_fact("Next", card.next_session.label))
-    facts.append(_fact("New people", card.service.current_intake_label))
+    intake = card.service.current_intake_status(page["today"])
+    facts.append(_fact("New people", page["intake_labels"][intake]))
     return (
         f'<dl class="ds_search-result__metadata  ds_metadata  rd_card__facts">{"".join(facts)}</dl>'
     )
@@ -76,13 +78,14 @@ def _day(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
-def _checked(card: Card, stale_period: str) -> str:
+def _checked(card: Card, page: dict) -> str:
     checked_at = card.service.last_checked_at
-    checked = _day(timezone.localtime(checked_at).date()) if checked_at else ""
+    checked = _day(checked_at.astimezone(page["timezone"]).date()) if checked_at else ""
     if card.is_stale:
         last = f"Last checked {checked}. " if checked else ""
         return (
-            f'<p class="rd_card__stale"><strong>Not checked for over {escape(stale_period)}.'
+            '<p class="rd_card__stale"><strong>Not checked for over '
+            f"{escape(page['stale_period'])}."
             f"</strong> {last}Contact them before you go.</p>"
         )
     if checked:
@@ -121,7 +124,7 @@ def _card(card: Card, page: dict) -> str:
         f"{_distance(card)}"
         f'<p class="ds_search-result__summary">{escape(service.summary)}</p>'
         f"{_lived(card)}{TAKES_REFERRALS if service.takes_referrals else ''}"
-        f"{_facts(card)}{_checked(card, page['stale_period'])}"
+        f"{_facts(card, page)}{_checked(card, page)}"
         f"{page['list_button'](service.pk, service.name, str(service.pk) in page['on_list'])}"
         "</li>"
     )
@@ -137,6 +140,10 @@ def result_cards(context, cards) -> SafeString:
         "service_url": _service_url_prefix(),
         "on_list": on_list_ids(request),
         "stale_period": context.get("stale_period", ""),
+        # Looked up once a page, not once a card.
+        "timezone": timezone.get_current_timezone(),
+        "today": timezone.localdate(),
+        "intake_labels": {value: str(label) for value, label in Service.Intake.choices},
         "list_button": list_buttons(
             csrf_input=csrf_input(context.get("csrf_token")), next_url=request.get_full_path()
         ),
