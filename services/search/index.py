@@ -30,6 +30,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from typing import Any, cast
 
 import numpy as np
@@ -1195,8 +1196,15 @@ class Hits:
     stale: np.ndarray
     distance: np.ndarray | None  # per result, in order: km to the nearest location or NaN
     ranks: np.ndarray | None
-    facets: dict[str, dict[int, int]]
     is_grouped: bool
+    count_facets: Callable[[], dict[str, dict[int, int]]] = field(default=dict, repr=False)
+
+    @cached_property
+    def facets(self) -> dict[str, dict[int, int]]:
+        """Per faceted relation, per term: how many results there would be with it also
+        selected. Counted when first asked: the search page shows them, the API only when
+        asked (facets=true), the HSDS lists and the nearest support never."""
+        return self.count_facets()
 
     @property
     def total(self) -> int:
@@ -1243,7 +1251,7 @@ class Hits:
 
 
 def search(index: Index, criteria: Criteria) -> Hits:
-    """The results of a search, in order, with their facet counts. The cheap tests (flags
+    """The results of a search, in order (facet counts when asked). The cheap tests (flags
     held per service) run over every service; what costs more per service (distances,
     vocabulary terms, staleness, order) only over those still in the running."""
     base, relevance = _filtered(index, criteria)
@@ -1260,8 +1268,7 @@ def search(index: Index, criteria: Criteria) -> Hits:
         base &= ~index.national
     candidates = np.flatnonzero(base)
     by_term = {
-        relation: index.terms[relation].by_term(candidates)
-        for relation in {*criteria.facet_relations, *_chosen(criteria)}
+        relation: index.terms[relation].by_term(candidates) for relation in _chosen(criteria)
     }
     matches = {
         relation: index.terms[relation].any_of(criteria.terms[relation], by_term[relation])
@@ -1270,10 +1277,7 @@ def search(index: Index, criteria: Criteria) -> Hits:
     everything = np.ones(len(candidates), dtype=bool)
     for match in matches.values():
         everything &= match
-    facets = {
-        relation: _facet_counts(index.terms[relation], by_term[relation], relation, matches)
-        for relation in criteria.facet_relations
-    }
+    facets = partial(_facets, index, criteria.facet_relations, candidates, by_term, matches)
     results = candidates[everything]
     in_group = group[results] if group is not None else np.zeros(len(results), dtype=bool)
     distances = None
@@ -1318,6 +1322,23 @@ def _filtered(index: Index, criteria: Criteria) -> tuple[np.ndarray, np.ndarray 
     return base, relevance
 
 
+def _facets(
+    index: Index,
+    relations: Sequence[str],
+    candidates: np.ndarray,
+    by_term: dict[str, np.ndarray],
+    matches: dict[str, np.ndarray],
+) -> dict[str, dict[int, int]]:
+    """The facet counts of `relations`, over the candidates (`by_term` has the terms of the
+    relations chosen, turned: see `Terms.by_term`)."""
+    counts = {}
+    for relation in relations:
+        terms = index.terms[relation]
+        turned = by_term[relation] if relation in by_term else terms.by_term(candidates)
+        counts[relation] = _facet_counts(terms, turned, relation, matches)
+    return counts
+
+
 def _facet_counts(
     terms: Terms, by_term: np.ndarray, relation: str, matches: dict[str, np.ndarray]
 ) -> dict[int, int]:
@@ -1343,7 +1364,7 @@ def _in_order(
     in_group: np.ndarray,
     distances: np.ndarray | None,
     ranks: np.ndarray | None,
-    facets: dict[str, dict[int, int]],
+    facets: Callable[[], dict[str, dict[int, int]]],
 ) -> Hits:
     """The results in the order asked for: the local group first, fresh listings before
     overdue ones, then by the sort, then by name."""
@@ -1371,8 +1392,8 @@ def _in_order(
         stale=stale[order],
         distance=distances[order] if distances is not None else None,
         ranks=ranks[order] if ranks is not None else None,
-        facets=facets,
         is_grouped=criteria.point is not None,
+        count_facets=facets,
     )
 
 
