@@ -146,3 +146,19 @@ def test_locations_told_apart_cheaply_are_where_the_exact_formula_puts_them():
         assert not (within & ~reach.sure & ~reach.unsure).any(), km
         assert reach.near(len(lats)).tolist() == within.tolist()
         assert reach.unsure.mean() < 0.3  # the cheap test decides most of them
+
+
+def test_facet_counts_asked_after_a_change_are_those_of_the_results_shown():
+    drop_in = ServiceType.objects.get(slug="drop-in")
+    located(point=south(1), name="Walking group")
+    changing = located(point=south(2), name="Changing group")
+    filterset = near_kirkwall(5)
+    assert len(filterset.hits.ids) == 2
+
+    changing.types.add(drop_in)  # seen by the next search, not by this one's counts
+    counts = {option.slug: option.count for option in filterset.facets()["type"]}
+
+    assert counts["drop-in"] == 0
+    assert counts["peer-support-group"] == 2
+    next_counts = {option.slug: option.count for option in near_kirkwall(5).facets()["type"]}
+    assert next_counts["drop-in"] == 1
