@@ -1133,16 +1133,26 @@ class Reach:
 
 
 # A location is certainly within (or beyond) a distance only this far (relatively) inside
-# (or outside) it by the polynomial: far more than the exact formula's rounding.
+# (or outside) it by the polynomial: far more than the exact formula's relative rounding.
 ROUNDING_MARGIN = 1e-9
+# The most the exact formula's differences of radians (φ - φ1, λ - λ1: each a difference of
+# two rounded conversions of degrees) can be off by: several units in the last place of π.
+RADIANS_SLACK = 1e-15
 
 
 def _haversine_error(d_phi: float, d_lambda: float) -> float:
-    """The most `Reach`'s polynomial can differ from the haversine formula's h, for
-    differences of latitude and longitude (radians) up to these: |sin²x - x²| ≤ x⁴/3 and
-    |cos(φ1 + δ) - (cos φ1 - sin φ1·δ)| ≤ δ²/2 + |δ|³/6."""
+    """The most `Reach`'s polynomial can differ from the haversine formula's h as worked out
+    in floating point, for differences of latitude and longitude (radians) up to these:
+    |sin²x - x²| ≤ x⁴/3, |cos(φ1 + δ) - (cos φ1 - sin φ1·δ)| ≤ δ²/2 + |δ|³/6, and the
+    rounding of the differences themselves (h changes by at most |δ| and |λ| times theirs:
+    what matters for a radius of a few metres, where h is tiny)."""
     half_phi, half_lambda = d_phi / 2, d_lambda / 2
-    return half_phi**4 / 3 + half_lambda**4 / 3 + (d_phi**2 / 2 + d_phi**3 / 6) * half_lambda**2
+    return (
+        half_phi**4 / 3
+        + half_lambda**4 / 3
+        + (d_phi**2 / 2 + d_phi**3 / 6) * half_lambda**2
+        + (d_phi + d_lambda) * RADIANS_SLACK
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from services.models import ServiceType
 from services.nearest import nearest_in_person
 from services.search import live
 from services.search.filterset import MAX_RADIUS_KM, ServiceFilterSet
-from services.search.index import Nearby, Reach, search
+from services.search.index import Nearby, Reach, _haversine_km, search
 from tests.helpers import located
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_the_nearest_location_per_service_is_the_same_sorted_or_in_one_slot_each
 
 def test_locations_told_apart_cheaply_are_where_the_exact_formula_puts_them():
     rng = np.random.default_rng(2026)
-    for km in (1, 2, 5, 10, 25, 50, 100, 200, 137.5):
+    for km in (0.001, 0.05, 1, 2, 5, 10, 25, 50, 100, 200, 137.5):
         lat, lon = rng.uniform(54.5, 61), rng.uniform(-8, -0.5)
         box = bounding_box(lat, lon, km)
         lats = rng.uniform(box.min_lat, box.max_lat, 4000)
@@ -139,9 +139,13 @@ def test_locations_told_apart_cheaply_are_where_the_exact_formula_puts_them():
 
         reach = Reach.of(lat, lon, km, box, lats, lons, np.arange(len(lats)))
 
-        within = np.array(
-            [haversine_km(lat, lon, *point) <= km for point in zip(lats, lons, strict=True)]
+        exact = _haversine_km(lat, lon, lats, lons)  # as a search then works them out
+        assert exact.tolist() == pytest.approx(
+            [haversine_km(lat, lon, *point) for point in zip(lats, lons, strict=True)],
+            rel=1e-9,
+            abs=1e-9,
         )
+        within = exact <= km
         assert not (reach.sure & ~within).any(), km
         assert not (within & ~reach.sure & ~reach.unsure).any(), km
         assert reach.near(len(lats)).tolist() == within.tolist()
