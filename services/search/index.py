@@ -1039,7 +1039,7 @@ class Criteria:
     include_national: bool = True
     point: tuple[float, float, float] | None = None  # lat, lon, radius km
     council_area: str | None = None
-    only_ids: Sequence | None = None  # the ids matching the SQL filters, if any
+    only_ids: Sequence | np.ndarray | None = None  # ids matching the SQL filters (or their keys)
     words: Sequence[keyword.Word] = ()
     facet_relations: Sequence[str] = ()
 
@@ -1088,6 +1088,8 @@ class Reach:
     owners: np.ndarray
     sure: np.ndarray
     unsure: np.ndarray
+    h: np.ndarray  # the polynomial's h for each location
+    error: float  # the most h can be off by, rounding included
 
     @classmethod
     def of(cls, lat, lon, km, box, lats: np.ndarray, lons: np.ndarray, owners) -> "Reach":
@@ -1108,7 +1110,7 @@ class Reach:
         )
         sure = h <= limit * (1 - ROUNDING_MARGIN) - error
         unsure = ~sure & (h < limit * (1 + ROUNDING_MARGIN) + error)
-        return cls(lat, lon, km, lats, lons, owners, sure, unsure)
+        return cls(lat, lon, km, lats, lons, owners, sure, unsure, h, error)
 
     def near(self, size: int) -> np.ndarray:
         """Per service of an index of `size`: whether it has a location within the distance."""
@@ -1126,7 +1128,20 @@ class Reach:
         measured = self.sure | self.unsure
         if wanted is not None:
             measured &= wanted[self.owners]
-        measured = np.flatnonzero(measured)
+        return self._measured(np.flatnonzero(measured), size)
+
+    def nearest(self, size: int, wanted: np.ndarray) -> "Nearby":
+        """The service (or those tied) with the nearest location within the distance, of
+        those `wanted` (bool per service) allows. Only the locations whose least possible
+        h is below the least of the largest possible are measured exactly: a handful."""
+        measured = np.flatnonzero((self.sure | self.unsure) & wanted[self.owners])
+        if len(measured):
+            h = self.h[measured]
+            best = (float(h.min()) + self.error) * (1 + ROUNDING_MARGIN)
+            measured = measured[h - self.error <= best]
+        return self._measured(measured, size)
+
+    def _measured(self, measured: np.ndarray, size: int) -> "Nearby":
         km = _haversine_km(self.lat, self.lon, self.lats[measured], self.lons[measured])
         within = km <= self.km
         return Nearby.of(self.owners[measured[within]], km[within], size)
@@ -1425,13 +1440,16 @@ def nearest_local(index: Index, criteria: Criteria, limit_km: float) -> tuple[in
     eligible = base & ~index.remote_group(criteria.council_area)
     radius = min(2 * km, limit_km)
     while True:
-        nearby = index.reach(lat, lon, radius, among=eligible).nearby(len(index))
-        keep = np.ones(len(nearby.positions), dtype=bool)
+        reach = index.reach(lat, lon, radius, among=eligible)
+        # Exact distances only for the services that have the vocabulary terms asked for.
+        owners = reach.owners[reach.sure | reach.unsure]
+        matching = np.ones(len(owners), dtype=bool)
         for relation in _chosen(criteria):
             held = index.terms[relation]
-            keep &= held.any_of(criteria.terms[relation], held.by_term(nearby.positions))
-        if keep.any():
-            return _nearest_of(index, criteria, nearby.positions[keep], nearby.km[keep])
+            matching &= held.any_of(criteria.terms[relation], held.by_term(owners))
+        nearby = reach.nearest(len(index), wanted=_mask(owners[matching], len(index)))
+        if len(nearby.positions):
+            return _nearest_of(index, criteria, nearby.positions, nearby.km)
         if radius >= limit_km:
             return None
         radius = min(limit_km, radius * 2)
