@@ -166,3 +166,26 @@ def test_facet_counts_asked_after_a_change_are_those_of_the_results_shown():
     assert counts["peer-support-group"] == 2
     next_counts = {option.slug: option.count for option in near_kirkwall(5).facets()["type"]}
     assert next_counts["drop-in"] == 1
+
+
+def test_the_nearest_found_from_the_cheap_bounds_is_the_nearest_by_the_exact_formula():
+    rng = np.random.default_rng(11)
+    for km in (0.05, 2, 50, 200):
+        lat, lon = rng.uniform(55, 60), rng.uniform(-7, -1)
+        box = bounding_box(lat, lon, km)
+        lats = rng.uniform(box.min_lat, box.max_lat, 3000)
+        lons = rng.uniform(box.min_lon, box.max_lon, 3000)
+        lats[:20], lons[:20] = lats[20:40], lons[20:40]  # services at the same places: ties
+        lats[40:42], lons[40:42] = lat + km / 500 / KM_PER_DEGREE_LATITUDE, lon  # the nearest
+        owners = rng.integers(0, 600, 3000)
+        owners[40:42] = 7, 3
+        wanted = rng.random(600) < 0.3
+        wanted[[3, 7]] = True
+        exact = _haversine_km(lat, lon, lats, lons)
+        counted = (exact <= km) & wanted[owners]
+        nearest = exact[counted].min()
+
+        found = Reach.of(lat, lon, km, box, lats, lons, owners).nearest(600, wanted)
+
+        assert found.km.min() == nearest
+        assert found.positions[found.km == nearest].tolist() == [3, 7]
