@@ -444,7 +444,7 @@ class ServiceFilterSet(django_filters.FilterSet, metaclass=_FilterSetMetaclass):
                 queryset = self.filters[name].filter(queryset, value)
             if self._near_area:
                 queryset = queryset.filter(search.in_areas_q(self._near_area))
-            only_ids = list(queryset.order_by().values_list("pk", flat=True))
+            only_ids = search.raw_keys(queryset)
         terms = {}
         for parameter, (relation, _model) in VOCABULARY_PARAMETERS.items():
             value = data.get(parameter)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-_ID = np.dtype("S16")  # a UUID's 16 bytes, big-endian: byte order is the integers' order
+KEY = np.dtype("S16")  # a UUID's 16 bytes, big-endian: byte order is the integers' order
 
 
 def _uuid(raw: bytes) -> uuid.UUID:
@@ -38,7 +38,7 @@ class Ids:
 
     @classmethod
     def of(cls, pks: Iterable[uuid.UUID]) -> "Ids":
-        return cls(np.array([pk.bytes for pk in pks], dtype=_ID).reshape(-1))
+        return cls(np.array([pk.bytes for pk in pks], dtype=KEY).reshape(-1))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -51,15 +51,19 @@ class Ids:
 
     def position(self, pk: int) -> int | None:
         """The position of the service whose UUID is `pk` (as an int), or None."""
-        key = np.array([pk.to_bytes(16, "big")], dtype=_ID)
+        key = np.array([pk.to_bytes(16, "big")], dtype=KEY)
         at = int(np.searchsorted(self.sorted, key[0]))
         if at < len(self.sorted) and self.sorted[at : at + 1] == key:
             return int(self.order[at])
         return None
 
-    def positions_of(self, pks: Iterable[uuid.UUID]) -> np.ndarray:
-        """The positions of those of `pks` held (in the order given), as int64."""
-        wanted = np.array([pk.bytes for pk in pks], dtype=_ID).reshape(-1)
+    def positions_of(self, pks: Iterable[uuid.UUID] | np.ndarray) -> np.ndarray:
+        """The positions of those of `pks` (UUIDs, or an array of their 16-byte KEYs) held,
+        in the order given, as int64."""
+        if isinstance(pks, np.ndarray):
+            wanted = pks.astype(KEY, copy=False)
+        else:
+            wanted = np.array([pk.bytes for pk in pks], dtype=KEY).reshape(-1)
         if not len(self.sorted) or not len(wanted):
             return np.empty(0, np.int64)
         at = np.minimum(np.searchsorted(self.sorted, wanted), len(self.sorted) - 1)
@@ -70,7 +74,7 @@ class Ids:
         """With `pks` (ints, none held yet) appended at the next positions."""
         if not pks:
             return self
-        added = np.array([pk.to_bytes(16, "big") for pk in pks], dtype=_ID)
+        added = np.array([pk.to_bytes(16, "big") for pk in pks], dtype=KEY)
         new_positions = np.arange(len(self.keys), len(self.keys) + len(added), dtype=np.int32)
         in_order = np.argsort(added, kind="stable")
         at = np.searchsorted(self.sorted, added[in_order])

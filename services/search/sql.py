@@ -7,15 +7,47 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import models
-from django.db.models import BooleanField, Case, Q, Subquery, When
+import numpy as np
+from django.db import connection, models
+from django.db.models import (
+    BinaryField,
+    BooleanField,
+    Case,
+    CharField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from services.geo.distance import bounding_box, distance_km_expression
 from services.models.vocabularies import Vocabulary
+from services.search.packed import KEY
 from services.vocabulary_loader import registry
 
 LONDON = ZoneInfo("Europe/London")
+
+
+# The matches of the SQL filters, for the index ------------------------------------------
+
+
+def raw_keys(queryset: models.QuerySet) -> np.ndarray:
+    """The primary keys (UUIDs) of `queryset` as the index holds them, 16 bytes each
+    (`services.search.packed.Ids`), read as bytes (PostgreSQL) or hex digits (SQLite)
+    rather than as a UUID object a row: a filter held in SQL can match most of Scotland
+    (22 000 services run on Mondays), and making those objects was most of such a search's
+    time (30 ms of CPU at that size, against 6)."""
+    queryset = queryset.order_by()
+    if connection.vendor == "postgresql":
+        as_bytes = Func(F("pk"), function="uuid_send", output_field=BinaryField())
+        found = queryset.annotate(key=as_bytes).values_list("key", flat=True)
+        return np.frombuffer(b"".join(found), dtype=KEY)
+    as_hex = ExpressionWrapper(F("pk"), output_field=CharField())
+    found = queryset.annotate(key=as_hex).values_list("key", flat=True)
+    return np.frombuffer(bytes.fromhex("".join(found)), dtype=KEY)
 
 
 # Distance --------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ import uuid
 
 import numpy as np
 
+from services.models import Service
 from services.search.packed import Ids, Positions, Stems, Strings
+from services.search.sql import raw_keys
+from tests.factories import ServiceFactory
 
 # numpy hands back an "S16" value without its trailing zero bytes; these must survive.
 ENDS_IN_ZERO = uuid.UUID("12345678-1234-5678-1234-567812345600")
@@ -70,3 +73,17 @@ def test_stems_are_found_by_length_and_a_misspelling_reads_only_its_lengths():
     assert sorted(stems.of_lengths(4, 5)) == sorted(["peer", "group", "recov", "12345", "łódź"])
     assert stems.of_lengths(20, 22) == []
     assert len(stems.of_lengths(-1, 99)) == len(words)
+
+
+def test_ids_are_found_from_the_keys_a_filter_held_in_sql_reads(db):
+    made = ServiceFactory.create_batch(4)
+    ids = Ids.of([OTHERS[0], made[2].pk, made[0].pk, ENDS_IN_ZERO])
+    chosen = Service.objects.filter(pk__in=[made[0].pk, made[2].pk, made[3].pk])
+
+    keys = raw_keys(chosen)
+
+    assert sorted(keys.tolist()) == sorted(
+        s.pk.bytes.rstrip(b"\0") for s in (made[0], made[2], made[3])
+    )
+    assert sorted(ids.positions_of(keys).tolist()) == [1, 2]
+    assert len(raw_keys(Service.objects.none())) == 0
