@@ -35,7 +35,9 @@ def _listings() -> list[Service]:
     weekly.lived_experience.set(LivedExperienceInvolvement.objects.all()[:2])
     ScheduleFactory(service=weekly, weekday=1)
     ScheduleFactory(service=weekly, weekday=3, valid_to=datetime.date(2026, 2, 1))  # ended
-    course = ServiceFactory.create(organisation=organisation, name="Spring course", is_national=True)
+    course = ServiceFactory.create(
+        organisation=organisation, name="Spring course", is_national=True
+    )
     spring = CourseRunFactory(
         service=course, start_date=datetime.date(2026, 3, 9), end_date=datetime.date(2026, 5, 4)
     )

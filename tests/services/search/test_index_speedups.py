@@ -37,17 +37,21 @@ def near_kirkwall(radius_km: float = 2, **params) -> ServiceFilterSet:
 def first_local_result_at_the_largest_distance(filterset: ServiceFilterSet):
     """The plain way: the whole search at MAX_RADIUS_KM sorted by distance, and the nearest
     of its results outside the national/online group (the first listed of equals)."""
+    point = filterset.point
+    assert point is not None
     criteria = replace(
         filterset.criteria,
-        point=(*filterset.point, MAX_RADIUS_KM),
+        point=(*point, MAX_RADIUS_KM),
         sort="distance",
         facet_relations=(),
     )
     hits = search(live.current(), criteria)
+    distance = hits.distance
+    assert distance is not None
     local = [n for n in range(hits.total) if not hits.in_group[n]]
     if not local:
         return None
-    first = min(local, key=lambda n: (hits.distance[n], n))
+    first = min(local, key=lambda n: (distance[n], n))
     return hits.ids[first]
 
 
