@@ -314,9 +314,9 @@ class ServiceFilterSet(django_filters.FilterSet, metaclass=_FilterSetMetaclass):
 
     def __init__(self, data=None, queryset=None, *, radius_km: float | None = None, **kwargs):
         # Results come from the index of published services; a narrower starting queryset
-        # (the API's modified_after) is applied in SQL.
-        # Without one, the published services' queryset is built only when a search needs
-        # SQL (`criteria`): building it took a twentieth of a search's time.
+        # (the API's modified_after) is applied in SQL. Without one, the published services'
+        # queryset is built only when a search needs SQL (`criteria`): building it for every
+        # search took a twentieth of a search's time.
         self._narrowed = queryset is not None
         self._radius_km = radius_km  # a radius given another way (HSDS: proximity in metres)
         super().__init__(_as_multivalue(data), queryset, **kwargs)
@@ -439,7 +439,7 @@ class ServiceFilterSet(django_filters.FilterSet, metaclass=_FilterSetMetaclass):
         sort = self.chosen_sort
         if sql_filters or self._narrowed or self._near_area:
             queryset = self.queryset if self._narrowed else Service.objects.published()
-            assert queryset is not None, "set in __init__"
+            assert queryset is not None, "given to __init__ when narrowed"
             for name, value in sql_filters.items():
                 queryset = self.filters[name].filter(queryset, value)
             if self._near_area:

@@ -364,6 +364,22 @@ def test_bad_parameters_show_the_error_summary_not_a_server_error(client, query,
     assert result_names(html) == ["Still listed"]
 
 
+def test_a_bad_filter_value_is_shown_escaped_beside_its_filter(client):
+    ServiceFactory(name="Still listed")
+
+    html = get(client, "?type=<b>nope</b>")
+
+    group = html[
+        html.index('<fieldset id="id_type"') : html.index("</fieldset>", html.index('id="id_type"'))
+    ]
+    assert 'aria-describedby="id_type-error"' in group
+    assert '<p class="ds_question__error-message" id="id_type-error">' in group
+    assert "&lt;b&gt;nope&lt;/b&gt;" in group
+    assert "<b>nope" not in html
+    assert '<div class="ds_question  ds_question--error"><fieldset id="id_type"' in html
+    assert '<fieldset id="id_access_route">' in html  # the other groups are not in error
+
+
 def test_a_page_number_past_the_end_shows_the_last_page(client):
     for number in range(3):
         ServiceFactory(name=f"Group {number}")
