@@ -125,13 +125,14 @@ def _upsert(cell: dict) -> None:
         cursor.execute(_upsert_statement(), [*params, cell["result_bucket"]])
 
 
+def _named(name: str) -> str:
+    return column(SearchAggregate, name)
+
+
 @functools.cache
 def _upsert_statement() -> str:
-    def named(name: str) -> str:
-        return column(SearchAggregate, name)
-
-    count = named("count")
-    cell = ", ".join(named(name) for name in ("day", "council_area", "filters", "result_bucket"))
+    count = _named("count")
+    cell = ", ".join(_named(name) for name in ("day", "council_area", "filters", "result_bucket"))
     return (
         f"INSERT INTO {table(SearchAggregate)} ({cell}, {count}) VALUES (%s, %s, %s, %s, 1) "
         "ON CONFLICT ON CONSTRAINT search_aggregate_unique_cell "
@@ -141,12 +142,9 @@ def _upsert_statement() -> str:
 
 @functools.cache
 def _update_statement(anywhere: bool) -> str:
-    def named(name: str) -> str:
-        return column(SearchAggregate, name)
-
-    area = f"{named('council_area')} IS NULL" if anywhere else f"{named('council_area')} = %s"
+    area = f"{_named('council_area')} IS NULL" if anywhere else f"{_named('council_area')} = %s"
     return (
-        f"UPDATE {table(SearchAggregate)} SET {named('count')} = {named('count')} + 1 "
-        f"WHERE {named('day')} = %s AND {named('filters')} = %s "
-        f"AND {named('result_bucket')} = %s AND {area}"
+        f"UPDATE {table(SearchAggregate)} SET {_named('count')} = {_named('count')} + 1 "
+        f"WHERE {_named('day')} = %s AND {_named('filters')} = %s "
+        f"AND {_named('result_bucket')} = %s AND {area}"
     )

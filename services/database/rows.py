@@ -20,11 +20,6 @@ from services.database.names import column
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
-def columns(model: type[models.Model], alias: str, names: Sequence[str]) -> str:
-    """`alias.col1, alias.col2, …` for these fields, in this order."""
-    return ", ".join(f"{alias}.{column(model, name)}" for name in names)
-
-
 def placeholders(count: int) -> str:
     """`%s, %s, …`: one parameter a value, for `IN (…)`."""
     return ", ".join(["%s"] * count)
@@ -60,7 +55,8 @@ class Reader:
         return len(self.attnames)
 
     def select(self, alias: str) -> str:
-        return columns(self.model, alias, self.names)
+        """`alias.col1, alias.col2, …`: the fields' columns, in the order rows must hold them."""
+        return ", ".join(f"{alias}.{column(self.model, name)}" for name in self.names)
 
     def instance(self, values: Sequence[Any]) -> Any:
         """One instance from the first len(self) values of a row: what `Model.from_db`

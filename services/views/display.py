@@ -176,7 +176,7 @@ CARD_SERVICE_FIELDS = (
     "intake_status_until",
     "last_checked_at",
 )
-CARD_ORGANISATION_FIELDS = ("id", "name", "slug")
+CARD_ORGANISATION_FIELDS = ("id", "name")
 CARD_COURSE_RUN_FIELDS = ("id", "start_date", "end_date")
 
 

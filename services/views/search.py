@@ -321,7 +321,6 @@ def _context(filterset: ServiceFilterSet, params: QueryDict, found: Results | No
         "options": _extra_options(),
         "days": filterset.filters["day"].extra["choices"],
         "stale_period": stale_period(),
-        "params": params,
         # The text fields as sent (the last value of each), "" when not sent.
         "typed": defaultdict(str, {name: params[name] for name in TYPED if name in params}),
     }
